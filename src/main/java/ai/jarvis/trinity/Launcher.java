@@ -1,0 +1,110 @@
+package ai.jarvis.trinity;
+
+import static ai.jarvis.trinity.util.Causes.rootMessage;
+
+import ai.jarvis.trinity.config.ConfigurationException;
+import ai.jarvis.trinity.config.Settings;
+import ai.jarvis.trinity.config.TrinityHome;
+import ai.jarvis.trinity.logging.TrinityLogConfigurator;
+import ai.jarvis.trinity.runtime.Role;
+import ai.jarvis.trinity.runtime.ShutdownSignals;
+import ai.jarvis.trinity.runtime.TrinityNode;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code java -jar trinity-camel.jar [hub|prime|reactor]}: starts one process of the Trinity ecosystem. */
+@Command(name = "trinity-camel",
+        mixinStandardHelpOptions = true,
+        versionProvider = Launcher.Version.class,
+        sortOptions = false,
+        usageHelpWidth = 100,
+        description = {
+            "Supervisor and integration hub of the JARVIS / J-Prime / Reactor-Core ecosystem.",
+            "With no argument it starts the hub: the embedded Artemis broker, the Camel routes of",
+            "routes/, the REST API, and the supervised services of services.yaml.",
+            "Settings come from environment variables (see README.md), e.g. TRINITY_HOME."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:stopped cleanly (SIGINT/SIGTERM), or --help / --version",
+            "1:could not start (the message names the setting or file to fix)",
+            "2:unknown role or option"})
+public final class Launcher implements Callable<Integer> {
+
+    public static final int EXIT_STARTUP_FAILURE = 1;
+    public static final int EXIT_USAGE = 2;
+
+    @Parameters(index = "0", arity = "0..1", defaultValue = "hub", paramLabel = "ROLE",
+            description = "hub (default), prime (model server) or reactor (training worker)")
+    private Role role;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        CommandLine commandLine = new CommandLine(new Launcher())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setParameterExceptionHandler(Launcher::usageError);
+        return commandLine.execute(args);
+    }
+
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        PrintWriter err = e.getCommandLine().getErr();
+        err.println("trinity-camel: " + e.getMessage().replaceAll("\\s*\\R\\s*", " ")
+                + " (try --help; roles: hub, prime, reactor)");
+        err.flush();
+        return EXIT_USAGE;
+    }
+
+    @Override
+    public Integer call() {
+        TrinityNode node;
+        try {
+            Settings settings = Settings.load();
+            Logging.configure(role, settings);
+            node = TrinityNode.start(role, settings);
+        } catch (ConfigurationException e) {
+            return startupFailure(e.getMessage());
+        } catch (RuntimeException e) {
+            return startupFailure(rootMessage(e));
+        }
+        ShutdownSignals signals = ShutdownSignals.install(node.settings().getSeconds("trinity.shutdown-timeout"));
+        Runtime.getRuntime().addShutdownHook(new Thread(node::close, "trinity-shutdown-hook"));
+        signals.awaitStopRequest();
+        node.close();
+        return 0;
+    }
+
+    private static int startupFailure(String message) {
+        System.err.println("trinity-camel: error: " + message);
+        return EXIT_STARTUP_FAILURE;
+    }
+
+    /** The version as Maven built it. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"trinity-camel " + TrinityNode.version()};
+        }
+    }
+
+    /** Logging is set up from the settings before the first logger exists. */
+    static final class Logging {
+        private Logging() {
+        }
+
+        static void configure(Role role, Settings settings) {
+            System.setProperty(TrinityLogConfigurator.LEVEL, settings.get("trinity.log-level"));
+            if (role == Role.HUB) {
+                TrinityHome.prepare(settings);
+                System.setProperty(TrinityLogConfigurator.FILE,
+                        settings.getPath("trinity.logs-dir").resolve("hub.log").toString());
+                System.setProperty(TrinityLogConfigurator.MAX_SIZE, settings.get("trinity.log-max-size"));
+                System.setProperty(TrinityLogConfigurator.MAX_FILES, settings.get("trinity.log-max-files"));
+            }
+        }
+    }
+}

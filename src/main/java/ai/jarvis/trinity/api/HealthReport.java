@@ -1,0 +1,91 @@
+package ai.jarvis.trinity.api;
+
+import ai.jarvis.trinity.broker.EmbeddedBroker;
+import ai.jarvis.trinity.runtime.Role;
+import com.sun.management.OperatingSystemMXBean;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What {@code GET /api/health} reports: this process, its broker (on the hub) and the machine. */
+public final class HealthReport {
+
+    static final double LOW_DISK_FRACTION = 0.05;
+    static final double HIGH_MEMORY_PCT = 95.0;
+
+    private final Role role;
+    private final String version;
+    private final Path home;
+    private final EmbeddedBroker broker;
+    private final long startedAtNanos = System.nanoTime();
+    private final OperatingSystemMXBean os =
+            (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    public HealthReport(Role role, String version, Path home, EmbeddedBroker broker) {
+        this.role = role;
+        this.version = version;
+        this.home = home;
+        this.broker = broker;
+    }
+
+    public Map<String, Object> report() {
+        List<String> problems = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", null);
+        body.put("role", role.id());
+        body.put("service_name", role.serviceName());
+        body.put("version", version);
+        body.put("pid", ProcessHandle.current().pid());
+        body.put("uptime_s", Math.round((System.nanoTime() - startedAtNanos) / 1e7) / 100.0);
+        if (broker != null) {
+            String state = broker.state();
+            if (!"started".equals(state)) {
+                problems.add("broker is " + state);
+            }
+            body.put("broker", Map.of("state", state, "urls", broker.urls()));
+        }
+        body.put("system", system(warnings));
+        String status = !problems.isEmpty() ? "critical" : !warnings.isEmpty() ? "degraded" : "healthy";
+        body.put("status", status);
+        problems.addAll(warnings);
+        body.put("reasons", problems);
+        return body;
+    }
+
+    private Map<String, Object> system(List<String> warnings) {
+        Map<String, Object> system = new LinkedHashMap<>();
+        double cpu = os.getCpuLoad();
+        system.put("cpu_pct", cpu < 0 || Double.isNaN(cpu) ? null : round(cpu * 100));
+        long total = os.getTotalMemorySize();
+        long free = os.getFreeMemorySize();
+        double memPct = total > 0 ? round(100.0 * (total - free) / total) : 0;
+        system.put("mem_pct", memPct);
+        system.put("mem_free_bytes", free);
+        if (memPct > HIGH_MEMORY_PCT) {
+            warnings.add("memory " + memPct + "% used");
+        }
+        try {
+            FileStore store = Files.getFileStore(home);
+            long usable = store.getUsableSpace();
+            system.put("disk_free_bytes", usable);
+            if (usable < store.getTotalSpace() * LOW_DISK_FRACTION) {
+                warnings.add("less than 5% disk free under " + home);
+            }
+        } catch (IOException e) {
+            system.put("disk_free_bytes", null);
+            warnings.add("cannot read free disk space of " + home);
+        }
+        return system;
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 10) / 10.0;
+    }
+}

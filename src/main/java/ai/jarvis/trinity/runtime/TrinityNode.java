@@ -1,0 +1,229 @@
+package ai.jarvis.trinity.runtime;
+
+import static ai.jarvis.trinity.util.Causes.rootMessage;
+
+import ai.jarvis.trinity.api.BearerTokenGuard;
+import ai.jarvis.trinity.api.HealthReport;
+import ai.jarvis.trinity.broker.EmbeddedBroker;
+import ai.jarvis.trinity.config.ConfigFiles;
+import ai.jarvis.trinity.config.ConfigurationException;
+import ai.jarvis.trinity.config.HomeLock;
+import ai.jarvis.trinity.config.Settings;
+import ai.jarvis.trinity.config.TrinityHome;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.SimpleMainShutdownStrategy;
+import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running trinity process in one of its roles: Camel with its routes and HTTP server, and on the hub the
+ * embedded broker (started before the routes, stopped after them) and the lock on TRINITY_HOME.
+ */
+public final class TrinityNode implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrinityNode.class);
+    private static final AtomicInteger IN_VM_BROKER_IDS = new AtomicInteger();
+
+    private final Role role;
+    private final Settings settings;
+    private final Main main;
+    private final EmbeddedBroker broker;
+    private final HomeLock lock;
+    private final JmsPoolConnectionFactory connectionFactory;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private RouteFileReloader reloader;
+
+    private TrinityNode(Role role, Settings settings, Main main, EmbeddedBroker broker, HomeLock lock,
+                        JmsPoolConnectionFactory connectionFactory) {
+        this.role = role;
+        this.settings = settings;
+        this.main = main;
+        this.broker = broker;
+        this.lock = lock;
+        this.connectionFactory = connectionFactory;
+    }
+
+    /**
+     * Starts a process of this role, or fails with a {@link ConfigurationException} that says what to change.
+     * Whatever was started before the failure is stopped again.
+     */
+    public static TrinityNode start(Role role, Settings given) {
+        Settings settings = Ports.resolve(role, given);
+        Exposure.check(settings);
+        TrinityHome home = TrinityHome.prepare(settings);
+        ConfigFiles files = new ConfigFiles(settings);
+        HomeLock lock = role == Role.HUB ? HomeLock.acquire(home, settings) : null;
+        EmbeddedBroker broker = null;
+        JmsPoolConnectionFactory connectionFactory = null;
+        Main main = null;
+        try {
+            Ports.checkFree(role, settings, files);
+            CompletableFuture<EmbeddedBroker> brokerStart = CompletableFuture.completedFuture(null);
+            if (role == Role.HUB) {
+                settings = settings.with("trinity.broker-vm-id", Integer.toString(IN_VM_BROKER_IDS.incrementAndGet()));
+                broker = new EmbeddedBroker(settings, files);
+                EmbeddedBroker starting = broker;
+                brokerStart = CompletableFuture.supplyAsync(() -> {
+                    starting.start();
+                    return starting;
+                });
+            }
+            connectionFactory = connectionFactory(role, settings);
+            HealthReport health = new HealthReport(role, version(), home.root(), broker);
+            main = new Main();
+            // SIGINT/SIGTERM are trinity's to handle (ShutdownSignals): no JVM shutdown hook from Camel.
+            main.setShutdownStrategy(new SimpleMainShutdownStrategy());
+            main.setOverrideProperties(camelProperties(role, settings, files));
+            JmsPoolConnectionFactory pool = connectionFactory;
+            main.configure().addConfiguration(new CamelConfiguration() {
+                @Override
+                public void configure(CamelContext context) {
+                    context.getRegistry().bind("healthReport", health);
+                    context.getRegistry().bind("trinityConnectionFactory", pool);
+                }
+            });
+            main.init();
+            // Camel read and built the routes while the broker started; the routes start once it is up.
+            awaitBroker(brokerStart);
+            main.start();
+            TrinityNode node = new TrinityNode(role, settings, main, broker, lock, connectionFactory);
+            node.afterStart(files);
+            LOG.info("{} ({}) is up: http://{}:{}", role.serviceName(), role.id(), settings.get("trinity.bind-host"),
+                    node.httpPort());
+            return node;
+        } catch (RuntimeException | Error e) {
+            stopQuietly(main, broker, connectionFactory, lock);
+            throw e instanceof ConfigurationException ? (ConfigurationException) e : StartupFailures.explain(e);
+        } catch (Exception e) {
+            stopQuietly(main, broker, connectionFactory, lock);
+            throw StartupFailures.explain(e);
+        }
+    }
+
+    private static void awaitBroker(CompletableFuture<EmbeddedBroker> brokerStart) {
+        try {
+            brokerStart.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause() : e;
+        }
+    }
+
+    private void afterStart(ConfigFiles files) throws Exception {
+        CamelContext context = main.getCamelContext();
+        if (settings.isSet("trinity.api-token")) {
+            VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
+                    VertxPlatformHttpRouter.getRouterNameFromPort(httpPort()));
+            router.route().order(Integer.MIN_VALUE).handler(new BearerTokenGuard(settings.get("trinity.api-token")));
+        }
+        Optional<java.nio.file.Path> routesOnDisk = files.routesOnDisk(role.routesFolder());
+        if (routesOnDisk.isPresent() && settings.getBoolean("trinity.routes-reload")) {
+            reloader = new RouteFileReloader(context, routesOnDisk.get());
+            reloader.start();
+        }
+    }
+
+    private static Properties camelProperties(Role role, Settings settings, ConfigFiles files) {
+        Properties properties = settings.resolved();
+        properties.setProperty("camel.main.name", role.serviceName());
+        properties.setProperty("camel.server.port", settings.get(role.httpPortKey()));
+        properties.setProperty("camel.main.routes-include-pattern", files.routesIncludePattern(role.routesFolder()));
+        return properties;
+    }
+
+    /**
+     * The JMS connections of this process's routes: in-process to the embedded broker on the hub, over TCP to the
+     * hub's broker in the other roles. Pooled, and connected only when a route first uses it.
+     */
+    private static JmsPoolConnectionFactory connectionFactory(Role role, Settings settings) {
+        String url = role == Role.HUB ? "vm://" + settings.get("trinity.broker-vm-id") : settings.get("trinity.broker-url");
+        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url);
+        if (settings.isSet("trinity.broker-user")) {
+            factory.setUser(settings.get("trinity.broker-user"));
+            factory.setPassword(settings.get("trinity.broker-password"));
+        }
+        JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
+        pool.setConnectionFactory(factory);
+        return pool;
+    }
+
+    public static String version() {
+        try (var in = TrinityNode.class.getResourceAsStream("/trinity-version.properties")) {
+            Properties properties = new Properties();
+            if (in != null) {
+                properties.load(in);
+            }
+            return properties.getProperty("version", "unknown");
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public CamelContext camelContext() {
+        return main.getCamelContext();
+    }
+
+    public int httpPort() {
+        return Integer.parseInt(settings.get(role.httpPortKey()));
+    }
+
+    /** The watcher of routes/ on disk, when route files are read from disk and reload is on. */
+    public Optional<RouteFileReloader> routeReloader() {
+        return Optional.ofNullable(reloader);
+    }
+
+    /** Client URLs of the broker by acceptor name (hub only; empty elsewhere). */
+    public Map<String, String> brokerUrls() {
+        return broker == null ? Map.of() : broker.urls();
+    }
+
+    /** Stops HTTP and the routes, then the broker, then lets go of TRINITY_HOME. Only the first call stops. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.info("Stopping {}", role.serviceName());
+        stopQuietly(main, broker, connectionFactory, lock);
+        LOG.info("{} stopped", role.serviceName());
+    }
+
+    private static void stopQuietly(Main main, EmbeddedBroker broker, JmsPoolConnectionFactory connectionFactory,
+                                    HomeLock lock) {
+        if (main != null) {
+            try {
+                main.stop();
+            } catch (Exception e) {
+                LOG.warn("Camel did not stop cleanly: {}", rootMessage(e));
+            }
+        }
+        if (connectionFactory != null) {
+            connectionFactory.stop();
+        }
+        if (broker != null) {
+            broker.stop();
+        }
+        if (lock != null) {
+            lock.close();
+        }
+    }
+}
