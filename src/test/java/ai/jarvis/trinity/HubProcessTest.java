@@ -58,8 +58,11 @@ class HubProcessTest {
             }
             assertThat(home.resolve("logs/hub.log")).content().contains("is up: http://127.0.0.1:" + port);
 
+            assertThat(registryEntry(home, "jarvis-body").path("port").asInt()).isEqualTo(port);
+
             hub.terminate();
             assertThat(hub.awaitExit(STOP_DEADLINE)).isZero();
+            assertThat(registryEntry(home, "jarvis-body").isMissingNode()).as("deregistered at stop").isTrue();
             assertThat(hub.output()).contains("Broker stopped");
             assertThat(hub.handle().descendants()).isEmpty();
             assertThat(canBind(port)).as("HTTP port released").isTrue();
@@ -144,6 +147,10 @@ class HubProcessTest {
                 assertThat(child.awaitExit(STOP_DEADLINE)).isZero();
             }
         }
+    }
+
+    private JsonNode registryEntry(Path home, String name) throws IOException {
+        return json.readTree(home.resolve("registry/services.json").toFile()).path("services").path(name);
     }
 
     /** The one line the process printed about why it could not start; nothing else may look like a stack trace. */

@@ -11,6 +11,7 @@ import java.nio.file.FileSystems;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -76,24 +77,32 @@ public final class ConfigFiles {
         return url;
     }
 
-    /** The folder of route files for a role on disk, if the user has one; else the jar's routes are used. */
-    public Optional<Path> routesOnDisk(String roleFolder) {
-        Path dir = directory.resolve("routes").resolve(roleFolder);
-        return Files.isDirectory(dir) ? Optional.of(dir) : Optional.empty();
+    /** The route folders on disk, when the user has a routes/ folder (it replaces the jar's routes entirely). */
+    public Optional<List<Path>> routeFoldersOnDisk(List<String> folders) {
+        Path routes = directory.resolve("routes");
+        if (!Files.isDirectory(routes)) {
+            return Optional.empty();
+        }
+        return Optional.of(folders.stream().map(routes::resolve).filter(Files::isDirectory).collect(Collectors.toList()));
     }
 
-    /** Camel's routes-include-pattern for a role: its route files on disk, else the jar's copies. */
-    public String routesIncludePattern(String roleFolder) {
-        Optional<Path> onDisk = routesOnDisk(roleFolder);
+    /** Camel's routes-include-pattern for these folders of routes/: on disk, else the jar's copies. */
+    public String routesIncludePattern(List<String> folders) {
+        Optional<List<Path>> onDisk = routeFoldersOnDisk(folders);
         if (onDisk.isPresent()) {
-            return "file:" + onDisk.get() + "/*.yaml,file:" + onDisk.get() + "/*.xml";
+            return onDisk.get().stream()
+                    .map(dir -> "file:" + dir + "/*.yaml,file:" + dir + "/*.xml")
+                    .collect(Collectors.joining(","));
         }
         // Named one by one: a classpath wildcard makes Camel scan the whole fat jar (seconds at start-up).
-        String folder = JAR_DEFAULTS + "routes/" + (roleFolder.isEmpty() ? "" : roleFolder + "/");
-        return jarEntries(folder).stream()
-                .filter(name -> name.endsWith(".yaml") || name.endsWith(".xml"))
-                .map(name -> "classpath:" + folder + name)
-                .collect(Collectors.joining(","));
+        List<String> resources = new ArrayList<>();
+        for (String folder : folders) {
+            String base = JAR_DEFAULTS + "routes/" + (folder.isEmpty() ? "" : folder + "/");
+            jarEntries(base).stream()
+                    .filter(name -> name.endsWith(".yaml") || name.endsWith(".xml"))
+                    .forEach(name -> resources.add("classpath:" + base + name));
+        }
+        return String.join(",", resources);
     }
 
     /** The file names directly inside a folder of the jar (or of target/classes, when run from a build). */

@@ -27,14 +27,19 @@ public final class TrinityLogConfigurator extends ContextAwareBase implements Co
     public static final String MAX_SIZE = "trinity.log.max-size";
     public static final String MAX_FILES = "trinity.log.max-files";
 
-    /** Libraries speak only when something is wrong; trinity's own lines tell the story. */
+    /**
+     * Libraries speak only when something is wrong; trinity's own lines tell the story. A rolled-back JMS message
+     * is already one warning line of the route that failed (routes/common/error-handling.yaml).
+     */
     private static final Map<String, Level> QUIET = Map.of(
             "org.apache.activemq", Level.WARN,
             "io.netty", Level.WARN,
             "io.vertx", Level.WARN,
             "org.messaginghub", Level.WARN,
             "org.apache.camel.main.BaseMainSupport", Level.WARN,
-            "org.apache.camel.impl.engine.AbstractCamelContext", Level.WARN);
+            "org.apache.camel.impl.engine.AbstractCamelContext", Level.WARN,
+            "org.apache.camel.component.jms.EndpointMessageListener", Level.ERROR,
+            "org.apache.camel.processor.errorhandler.DefaultErrorHandler", Level.ERROR);
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {

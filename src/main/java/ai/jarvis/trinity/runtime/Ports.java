@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.security.SecureRandom;
 import java.util.List;
 
 /** The TCP ports a process listens on: port 0 becomes a free port, and a taken port is a clear error. */
@@ -14,6 +15,11 @@ final class Ports {
 
     private static final List<String> BROKER_PORT_KEYS =
             List.of("trinity.broker-port", "trinity.amqp-port", "trinity.stomp-port", "trinity.mqtt-port");
+
+    private static final int PICK_FROM = 20000;
+    private static final int PICK_TO = 32768;
+    private static final int PICK_ATTEMPTS = 50;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private Ports() {
     }
@@ -64,7 +70,17 @@ final class Ports {
         }
     }
 
+    /**
+     * A port that is free now, taken below Linux's ephemeral range (32768-60999) when possible: a port from that
+     * range can be handed to an outgoing connection between this check and the server's bind.
+     */
     private static int freePort(Settings settings) {
+        for (int attempt = 0; attempt < PICK_ATTEMPTS; attempt++) {
+            int candidate = PICK_FROM + RANDOM.nextInt(PICK_TO - PICK_FROM);
+            if (canBind(settings, candidate)) {
+                return candidate;
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0, 1, bindAddress(settings))) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package ai.jarvis.trinity.runtime;
 
+import java.util.List;
 import java.util.Locale;
 
 /** The three programs this jar can be. */
@@ -7,6 +8,8 @@ public enum Role {
     HUB("jarvis-body", "", "trinity.http-port"),
     PRIME("jarvis-prime", "prime", "trinity.port"),
     REACTOR("reactor-core", "reactor", "trinity.port");
+
+    public static final String COMMON_ROUTES = "common";
 
     private final String serviceName;
     private final String routesFolder;
@@ -22,9 +25,12 @@ public enum Role {
         return serviceName;
     }
 
-    /** Sub-folder of routes/ holding this role's routes ("" for the hub: the top of routes/). */
-    public String routesFolder() {
-        return routesFolder;
+    /**
+     * Folders of routes/ this role runs: {@code common/} (every role: health, registry heartbeat) and its own
+     * ("" for the hub: the top of routes/; prime/ and reactor/ for the others).
+     */
+    public List<String> routeFolders() {
+        return List.of(COMMON_ROUTES, routesFolder);
     }
 
     public String httpPortKey() {

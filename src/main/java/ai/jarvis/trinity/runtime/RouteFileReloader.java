@@ -37,7 +37,7 @@ public final class RouteFileReloader {
     private static final Logger LOG = LoggerFactory.getLogger(RouteFileReloader.class);
 
     private final CamelContext context;
-    private final Path directory;
+    private final List<Path> directories;
     private static final Duration QUIET_PERIOD = Duration.ofMillis(250);
 
     private final Map<Path, String> lastGood = new ConcurrentHashMap<>();
@@ -47,24 +47,26 @@ public final class RouteFileReloader {
     private final AtomicInteger rejected = new AtomicInteger();
     private volatile String lastRejection;
 
-    RouteFileReloader(CamelContext context, Path directory) {
+    RouteFileReloader(CamelContext context, List<Path> directories) {
         this.context = context;
-        this.directory = directory;
+        this.directories = directories;
     }
 
-    /** Remembers the files loaded at start as the last good versions, then watches the folder. */
+    /** Remembers the files loaded at start as the last good versions, then watches the folders. */
     void start() throws Exception {
-        try (Stream<Path> files = Files.list(directory)) {
-            for (Path file : files.filter(RouteFileReloader::isRouteFile).collect(Collectors.toList())) {
-                lastGood.put(file.toAbsolutePath(), Files.readString(file, StandardCharsets.UTF_8));
-            }
-        }
-        FileWatcherResourceReloadStrategy watcher = new FileWatcherResourceReloadStrategy(directory.toString());
-        watcher.setFileFilter(file -> isRouteFile(file.toPath()));
         scheduler = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "RouteFileReloader");
-        watcher.setResourceReload((name, resource) -> reloadWhenQuiet(Path.of(name).toAbsolutePath()));
-        context.addService(watcher, true, true);
-        LOG.info("Watching {} for route changes", directory);
+        for (Path directory : directories) {
+            try (Stream<Path> files = Files.list(directory)) {
+                for (Path file : files.filter(RouteFileReloader::isRouteFile).collect(Collectors.toList())) {
+                    lastGood.put(file.toAbsolutePath(), Files.readString(file, StandardCharsets.UTF_8));
+                }
+            }
+            FileWatcherResourceReloadStrategy watcher = new FileWatcherResourceReloadStrategy(directory.toString());
+            watcher.setFileFilter(file -> isRouteFile(file.toPath()));
+            watcher.setResourceReload((name, resource) -> reloadWhenQuiet(Path.of(name).toAbsolutePath()));
+            context.addService(watcher, true, true);
+        }
+        LOG.info("Watching {} for route changes", directories);
     }
 
     private static boolean isRouteFile(Path file) {

@@ -3,13 +3,15 @@ package ai.jarvis.trinity.runtime;
 import static ai.jarvis.trinity.util.Causes.rootMessage;
 
 import ai.jarvis.trinity.api.BearerTokenGuard;
-import ai.jarvis.trinity.api.HealthReport;
+import ai.jarvis.trinity.api.ApiRequestGuard;
 import ai.jarvis.trinity.broker.EmbeddedBroker;
 import ai.jarvis.trinity.config.ConfigFiles;
 import ai.jarvis.trinity.config.ConfigurationException;
 import ai.jarvis.trinity.config.HomeLock;
 import ai.jarvis.trinity.config.Settings;
 import ai.jarvis.trinity.config.TrinityHome;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -21,6 +23,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.SimpleMainShutdownStrategy;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
@@ -42,11 +45,13 @@ public final class TrinityNode implements AutoCloseable {
     private final EmbeddedBroker broker;
     private final HomeLock lock;
     private final JmsPoolConnectionFactory connectionFactory;
+    private final NodeBeans beans;
     private final AtomicBoolean closed = new AtomicBoolean();
     private RouteFileReloader reloader;
 
     private TrinityNode(Role role, Settings settings, Main main, EmbeddedBroker broker, HomeLock lock,
-                        JmsPoolConnectionFactory connectionFactory) {
+                        JmsPoolConnectionFactory connectionFactory, NodeBeans beans) {
+        this.beans = beans;
         this.role = role;
         this.settings = settings;
         this.main = main;
@@ -81,7 +86,7 @@ public final class TrinityNode implements AutoCloseable {
                 });
             }
             connectionFactory = connectionFactory(role, settings);
-            HealthReport health = new HealthReport(role, version(), home.root(), broker);
+            NodeBeans beans = new NodeBeans(role, settings, home.root(), broker);
             main = new Main();
             // SIGINT/SIGTERM are trinity's to handle (ShutdownSignals): no JVM shutdown hook from Camel.
             main.setShutdownStrategy(new SimpleMainShutdownStrategy());
@@ -90,7 +95,7 @@ public final class TrinityNode implements AutoCloseable {
             main.configure().addConfiguration(new CamelConfiguration() {
                 @Override
                 public void configure(CamelContext context) {
-                    context.getRegistry().bind("healthReport", health);
+                    beans.bindTo(context);
                     context.getRegistry().bind("trinityConnectionFactory", pool);
                 }
             });
@@ -98,7 +103,7 @@ public final class TrinityNode implements AutoCloseable {
             // Camel read and built the routes while the broker started; the routes start once it is up.
             awaitBroker(brokerStart);
             main.start();
-            TrinityNode node = new TrinityNode(role, settings, main, broker, lock, connectionFactory);
+            TrinityNode node = new TrinityNode(role, settings, main, broker, lock, connectionFactory, beans);
             node.afterStart(files);
             LOG.info("{} ({}) is up: http://{}:{}", role.serviceName(), role.id(), settings.get("trinity.bind-host"),
                     node.httpPort());
@@ -122,23 +127,43 @@ public final class TrinityNode implements AutoCloseable {
 
     private void afterStart(ConfigFiles files) throws Exception {
         CamelContext context = main.getCamelContext();
+        checkHttpServerListens(context);
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
+                VertxPlatformHttpRouter.getRouterNameFromPort(httpPort()));
         if (settings.isSet("trinity.api-token")) {
-            VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
-                    VertxPlatformHttpRouter.getRouterNameFromPort(httpPort()));
             router.route().order(Integer.MIN_VALUE).handler(new BearerTokenGuard(settings.get("trinity.api-token")));
         }
-        Optional<java.nio.file.Path> routesOnDisk = files.routesOnDisk(role.routesFolder());
+        router.route("/api/*").order(Integer.MIN_VALUE + 1)
+                .handler(new ApiRequestGuard(Long.parseLong(settings.get("trinity.max-body-size"))));
+        beans.self.register();
+        Optional<List<Path>> routesOnDisk = files.routeFoldersOnDisk(role.routeFolders());
         if (routesOnDisk.isPresent() && settings.getBoolean("trinity.routes-reload")) {
             reloader = new RouteFileReloader(context, routesOnDisk.get());
             reloader.start();
         }
     }
 
+    /** Vert.x reports a failed bind only in its log; a process without its HTTP server must not start. */
+    private void checkHttpServerListens(CamelContext context) {
+        VertxPlatformHttpServer server = context.hasService(VertxPlatformHttpServer.class);
+        if (server == null || server.getServer() == null || server.getServer().actualPort() <= 0) {
+            throw new ConfigurationException("port " + httpPort() + " on " + settings.get("trinity.bind-host")
+                    + " is already in use: set " + settings.describe(role.httpPortKey()) + " to a free port (0 picks one)");
+        }
+    }
+
+    /** Durations given in seconds that routes use in milliseconds, as {@code <key>-ms}. */
+    private static final List<String> SECONDS_FOR_ROUTES =
+            List.of("jarvis.heartbeat-interval", "jarvis.heartbeat-timeout", "jarvis.cleanup-interval");
+
     private static Properties camelProperties(Role role, Settings settings, ConfigFiles files) {
         Properties properties = settings.resolved();
+        for (String key : SECONDS_FOR_ROUTES) {
+            properties.setProperty(key + "-ms", Long.toString(settings.getSeconds(key).toMillis()));
+        }
         properties.setProperty("camel.main.name", role.serviceName());
         properties.setProperty("camel.server.port", settings.get(role.httpPortKey()));
-        properties.setProperty("camel.main.routes-include-pattern", files.routesIncludePattern(role.routesFolder()));
+        properties.setProperty("camel.main.routes-include-pattern", files.routesIncludePattern(role.routeFolders()));
         return properties;
     }
 
@@ -191,6 +216,15 @@ public final class TrinityNode implements AutoCloseable {
         return Optional.ofNullable(reloader);
     }
 
+    /** The service registry as this process sees it. */
+    public ai.jarvis.trinity.registry.ServiceRegistry registry() {
+        return beans.registry;
+    }
+
+    public String serviceName() {
+        return beans.serviceName();
+    }
+
     /** Client URLs of the broker by acceptor name (hub only; empty elsewhere). */
     public Map<String, String> brokerUrls() {
         return broker == null ? Map.of() : broker.urls();
@@ -203,6 +237,11 @@ public final class TrinityNode implements AutoCloseable {
             return;
         }
         LOG.info("Stopping {}", role.serviceName());
+        try {
+            beans.self.deregister();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not deregister {}: {}", beans.serviceName(), rootMessage(e));
+        }
         stopQuietly(main, broker, connectionFactory, lock);
         LOG.info("{} stopped", role.serviceName());
     }

@@ -35,13 +35,19 @@ public final class ChildProcess implements AutoCloseable {
         this.output = output;
     }
 
+    /** {@code java -jar trinity-camel.jar args}, as it were: the launcher of this class path. */
     public static ChildProcess start(Path workDir, Map<String, String> environment, String... args) {
+        return startMain(workDir, environment, Launcher.class, args);
+    }
+
+    /** Any main class of this class path, in a JVM of its own. */
+    public static ChildProcess startMain(Path workDir, Map<String, String> environment, Class<?> main, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(SMALL_JVM);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(Launcher.class.getName());
+        command.add(main.getName());
         command.addAll(List.of(args));
         try {
             Files.createDirectories(workDir);
@@ -63,6 +69,15 @@ public final class ChildProcess implements AutoCloseable {
             return Files.readString(output, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until the process has printed {@code text}. */
+    public void awaitOutput(String text) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50)).until(() ->
+                output().contains(text) || !process.isAlive());
+        if (!output().contains(text)) {
+            throw new AssertionError("process ended without printing '" + text + "':\n" + output());
         }
     }
 

@@ -17,13 +17,27 @@ public final class Http {
     }
 
     public static HttpResponse<String> get(int port, String path, String... headers) {
+        return send("GET", port, path, null, headers);
+    }
+
+    public static HttpResponse<String> postJson(int port, String path, String json) {
+        return send("POST", port, path, json, "Content-Type", "application/json");
+    }
+
+    public static HttpResponse<String> delete(int port, String path) {
+        return send("DELETE", port, path, null);
+    }
+
+    public static HttpResponse<String> send(String method, int port, String path, String body, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(20));
+                .timeout(Duration.ofSeconds(90))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
         if (headers.length > 0) {
             request.headers(headers);
         }
         try {
-            return CLIENT.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+            return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -1,0 +1,36 @@
+package ai.jarvis.trinity.api;
+
+import static ai.jarvis.trinity.util.Causes.rootMessage;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Turns the exception that ended a REST exchange into the API's error answer. */
+public final class ApiErrors {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
+
+    public Map<String, Object> answer(Exchange exchange) {
+        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        int status;
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (failure instanceof ApiException) {
+            ApiException api = (ApiException) failure;
+            status = api.status();
+            body.put("error", api.error());
+            body.put("detail", api.detail());
+        } else {
+            status = 500;
+            body.put("error", "internal error");
+            body.put("detail", failure == null ? null : rootMessage(failure));
+            LOG.error("{} {} failed: {}", exchange.getIn().getHeader(Exchange.HTTP_METHOD),
+                    exchange.getIn().getHeader(Exchange.HTTP_URI), failure == null ? "?" : rootMessage(failure), failure);
+        }
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        return body;
+    }
+}
