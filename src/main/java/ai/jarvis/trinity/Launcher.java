@@ -10,6 +10,7 @@ import ai.jarvis.trinity.runtime.Role;
 import ai.jarvis.trinity.runtime.ShutdownSignals;
 import ai.jarvis.trinity.runtime.TrinityNode;
 import java.io.PrintWriter;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -73,9 +74,26 @@ public final class Launcher implements Callable<Integer> {
         }
         ShutdownSignals signals = ShutdownSignals.install(node.settings().getSeconds("trinity.shutdown-timeout"));
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "trinity-shutdown-hook"));
+        if (role != Role.HUB) {
+            stopWithParentHub(signals);
+        }
         signals.awaitStopRequest();
         node.close();
         return 0;
+    }
+
+    /** A built-in role started by a hub ends when that hub is gone (even killed with -9): no orphans. */
+    private static void stopWithParentHub(ShutdownSignals signals) {
+        String parent = System.getenv("TRINITY_PARENT_PID");
+        if (parent == null || parent.isBlank()) {
+            return;
+        }
+        Optional<ProcessHandle> hub = ProcessHandle.of(Long.parseLong(parent.trim()));
+        if (hub.isEmpty()) {
+            signals.requestStop("parent hub " + parent + " is gone");
+            return;
+        }
+        hub.get().onExit().thenRun(() -> signals.requestStop("parent hub " + parent + " is gone"));
     }
 
     private static int startupFailure(String message) {

@@ -1,6 +1,7 @@
 package ai.jarvis.trinity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ai.jarvis.trinity.testing.ChildProcess;
 import ai.jarvis.trinity.testing.Http;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +36,20 @@ class HubProcessTest {
     @Test
     void startsAnswersHealthAndStopsCleanlyOnSigterm() throws Exception {
         Path home = temp.resolve("home");
-        try (ChildProcess hub = ChildProcess.start(temp, TestHomes.environment(home, Map.of()))) {
+        try (ChildProcess hub = ChildProcess.start(temp, TestHomes.environment(home,
+                Map.of("TRINITY_SUPERVISOR_ENABLED", "true", "TRINITY_PROBE_INTERVAL", "0.3")))) {
             int port = hub.awaitUp();
+            // Zero configuration: the built-in J-Prime and Reactor-Core run as supervised child processes.
+            List<ProcessHandle> children = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                JsonNode states = json.readTree(Http.get(port, "/api/health").body()).path("services");
+                return "running".equals(states.path("jarvis-prime").asText())
+                        && "running".equals(states.path("reactor-core").asText());
+            });
+            hub.handle().children().forEach(children::add);
+            assertThat(children).hasSize(2);
+            assertThat(registryEntry(home, "jarvis-prime").path("status").asText()).isEqualTo("healthy");
+            assertThat(hub.output()).contains("[JARVIS-PRIME] ").contains("[REACTOR-CORE] ");
 
             HttpResponse<String> response = Http.get(port, "/api/health");
             assertThat(response.statusCode()).isEqualTo(200);
@@ -65,6 +79,7 @@ class HubProcessTest {
             assertThat(registryEntry(home, "jarvis-body").isMissingNode()).as("deregistered at stop").isTrue();
             assertThat(hub.output()).contains("Broker stopped");
             assertThat(hub.handle().descendants()).isEmpty();
+            assertThat(children).noneMatch(ProcessHandle::isAlive);
             assertThat(canBind(port)).as("HTTP port released").isTrue();
             assertThat(canBind(amqpPort)).as("AMQP port released").isTrue();
         }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** What {@code GET /api/health} reports: this process, its broker (on the hub) and the machine. */
 public final class HealthReport {
@@ -24,6 +25,7 @@ public final class HealthReport {
     private final Path home;
     private final EmbeddedBroker broker;
     private final long startedAtNanos = System.nanoTime();
+    private volatile Supplier<Map<String, Map<String, Object>>> services = Map::of;
     private final OperatingSystemMXBean os =
             (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
@@ -32,6 +34,11 @@ public final class HealthReport {
         this.version = version;
         this.home = home;
         this.broker = broker;
+    }
+
+    /** The supervised services, whose states the report includes (a failed one makes the hub degraded). */
+    public void watchServices(Supplier<Map<String, Map<String, Object>>> services) {
+        this.services = services;
     }
 
     public Map<String, Object> report() {
@@ -50,6 +57,17 @@ public final class HealthReport {
                 problems.add("broker is " + state);
             }
             body.put("broker", Map.of("state", state, "urls", broker.urls()));
+        }
+        Map<String, Map<String, Object>> supervised = services.get();
+        if (!supervised.isEmpty()) {
+            Map<String, Object> states = new LinkedHashMap<>();
+            supervised.forEach((name, view) -> {
+                states.put(name, view.get("state"));
+                if ("failed".equals(view.get("state"))) {
+                    warnings.add(name + " failed: " + view.get("reason"));
+                }
+            });
+            body.put("services", states);
         }
         body.put("system", system(warnings));
         String status = !problems.isEmpty() ? "critical" : !warnings.isEmpty() ? "degraded" : "healthy";

@@ -2,20 +2,27 @@ package ai.jarvis.trinity.runtime;
 
 import ai.jarvis.trinity.api.ApiErrors;
 import ai.jarvis.trinity.api.HealthReport;
+import ai.jarvis.trinity.api.ServicesView;
+import ai.jarvis.trinity.config.ConfigFiles;
 import ai.jarvis.trinity.broker.EmbeddedBroker;
 import ai.jarvis.trinity.config.Settings;
 import ai.jarvis.trinity.registry.ProcessIdentity;
 import ai.jarvis.trinity.registry.RegistryApi;
-import ai.jarvis.trinity.registry.RegistryEvent;
 import ai.jarvis.trinity.registry.RegistryFile;
 import ai.jarvis.trinity.registry.SelfRegistration;
 import ai.jarvis.trinity.registry.ServiceEntry;
 import ai.jarvis.trinity.registry.ServiceRegistry;
+import ai.jarvis.trinity.supervisor.ChildEnvironment;
+import ai.jarvis.trinity.supervisor.ServiceExit;
+import ai.jarvis.trinity.supervisor.ServicesConfig;
+import ai.jarvis.trinity.supervisor.Supervisor;
+import ch.qos.logback.core.util.FileSize;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -29,33 +36,90 @@ final class NodeBeans {
     final HealthReport health;
     final ServiceRegistry registry;
     final SelfRegistration self;
+    final Supervisor supervisor;
     private volatile ProducerTemplate events;
 
-    NodeBeans(Role role, Settings settings, Path home, EmbeddedBroker broker) {
+    NodeBeans(Role role, Settings settings, Path home, EmbeddedBroker broker, ConfigFiles files) {
         this.role = role;
         this.settings = settings;
         this.broker = broker;
         this.health = new HealthReport(role, TrinityNode.version(), home, broker);
         this.registry = new ServiceRegistry(new RegistryFile(settings.getPath("jarvis.registry-dir")),
-                ProcessIdentity.machineId(), settings.getSeconds("jarvis.heartbeat-timeout"), this::publish,
-                Clock.systemUTC());
+                ProcessIdentity.machineId(), settings.getSeconds("jarvis.heartbeat-timeout"),
+                event -> publish("registry." + event.getKind(), event), Clock.systemUTC());
         this.self = new SelfRegistration(registry, this::describeSelf, health);
+        this.supervisor = role != Role.HUB ? null
+                : new Supervisor(settings.getBoolean("trinity.supervisor-enabled") ? ServicesConfig.load(files, settings)
+                        : List.of(), settings.getPath("trinity.logs-dir"), registry, childEnvironment(), this::publish,
+                        this::healExit);
+        health.watchServices(supervisor == null ? Map::of : supervisor::views);
     }
 
     void bindTo(CamelContext context) {
         context.getRegistry().bind("healthReport", health);
         context.getRegistry().bind("serviceRegistry", registry);
         context.getRegistry().bind("selfRegistration", self);
-        context.getRegistry().bind("registryApi", new RegistryApi(registry, settings.getSeconds("trinity.max-wait")));
+        RegistryApi registryApi = new RegistryApi(registry, settings.getSeconds("trinity.max-wait"));
+        context.getRegistry().bind("registryApi", registryApi);
+        context.getRegistry().bind("servicesView", new ServicesView(registryApi, supervisor));
+        if (supervisor != null) {
+            context.getRegistry().bind("supervisor", supervisor);
+        }
         context.getRegistry().bind("apiErrors", new ApiErrors());
         events = context.createProducerTemplate();
     }
 
-    /** Registry events go to the registry-events route, which puts them on the event bus. */
-    private void publish(RegistryEvent event) {
+    /** Events go to the events route (routes/common/events.yaml), which puts them on trinity.events.<topic>. */
+    private void publish(String topic, Object event) {
         ProducerTemplate template = events;
         if (template != null) {
-            template.sendBody("direct:registry-event", event);
+            template.sendBodyAndHeader("direct:event", event, "trinityTopic", topic);
+        }
+    }
+
+    /** A supervised process ended: the healing route (routes/supervisor.yaml) takes it from here. */
+    private void healExit(ServiceExit exit) {
+        ProducerTemplate template = events;
+        if (template != null) {
+            template.asyncSendBody("seda:service-exited", exit);
+        }
+    }
+
+    /** What children are told about this hub (DESIGN §9). */
+    private ChildEnvironment childEnvironment() {
+        String probeHost = loopbackOr(settings.get("trinity.bind-host"));
+        return new ChildEnvironment(() -> hubValuesForChildren(probeHost), serviceName(), Ports.bindAddress(settings),
+                probeHost, settings.get("trinity.child-jvm-options"),
+                FileSize.valueOf(settings.get("trinity.log-max-size")).getSize(), settings.getInt("trinity.log-max-files"),
+                settings.isSet("trinity.api-token") ? settings.get("trinity.api-token") : null);
+    }
+
+    private Map<String, String> hubValuesForChildren(String probeHost) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("TRINITY_HOME", settings.getPath("trinity.home").toString());
+        values.put("TRINITY_HUB_URL", "http://" + probeHost + ":" + settings.getPort("trinity.http-port"));
+        if (broker != null) {
+            Map<String, String> urls = broker.urls();
+            putIfPresent(values, "TRINITY_BROKER_URL", urls.get("core"));
+            putIfPresent(values, "TRINITY_AMQP_URL", urls.get("amqp"));
+            putIfPresent(values, "TRINITY_STOMP_URL", urls.get("stomp"));
+            putIfPresent(values, "TRINITY_MQTT_URL", urls.get("mqtt"));
+        }
+        return values;
+    }
+
+    private static void putIfPresent(Map<String, String> values, String key, String value) {
+        if (value != null) {
+            values.put(key, value);
+        }
+    }
+
+    /** Where this machine reaches a listener bound to {@code bindHost}. */
+    private static String loopbackOr(String bindHost) {
+        try {
+            return InetAddress.getByName(bindHost).isAnyLocalAddress() ? "127.0.0.1" : bindHost;
+        } catch (IOException e) {
+            return bindHost;
         }
     }
 

@@ -3,11 +3,10 @@ package ai.jarvis.trinity.runtime;
 import ai.jarvis.trinity.config.ConfigFiles;
 import ai.jarvis.trinity.config.ConfigurationException;
 import ai.jarvis.trinity.config.Settings;
+import ai.jarvis.trinity.util.FreePorts;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.security.SecureRandom;
 import java.util.List;
 
 /** The TCP ports a process listens on: port 0 becomes a free port, and a taken port is a clear error. */
@@ -15,11 +14,6 @@ final class Ports {
 
     private static final List<String> BROKER_PORT_KEYS =
             List.of("trinity.broker-port", "trinity.amqp-port", "trinity.stomp-port", "trinity.mqtt-port");
-
-    private static final int PICK_FROM = 20000;
-    private static final int PICK_TO = 32768;
-    private static final int PICK_ATTEMPTS = 50;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private Ports() {
     }
@@ -61,31 +55,14 @@ final class Ports {
     }
 
     private static boolean canBind(Settings settings, int port) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(bindAddress(settings), port));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return FreePorts.canBind(bindAddress(settings), port);
     }
 
-    /**
-     * A port that is free now, taken below Linux's ephemeral range (32768-60999) when possible: a port from that
-     * range can be handed to an outgoing connection between this check and the server's bind.
-     */
     private static int freePort(Settings settings) {
-        for (int attempt = 0; attempt < PICK_ATTEMPTS; attempt++) {
-            int candidate = PICK_FROM + RANDOM.nextInt(PICK_TO - PICK_FROM);
-            if (canBind(settings, candidate)) {
-                return candidate;
-            }
-        }
-        try (ServerSocket socket = new ServerSocket(0, 1, bindAddress(settings))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new ConfigurationException("cannot open a port on " + settings.get("trinity.bind-host") + ": "
-                    + e.getMessage() + " (check " + settings.describe("trinity.bind-host") + ")");
+        try {
+            return FreePorts.pick(bindAddress(settings));
+        } catch (UncheckedIOException e) {
+            throw new ConfigurationException(e.getMessage() + " (check " + settings.describe("trinity.bind-host") + ")");
         }
     }
 

@@ -51,6 +51,14 @@ public final class ShutdownSignals {
         stopRequested.countDown();
     }
 
+    /** Asks for a clean stop as a signal would, e.g. when the parent hub of a built-in role is gone. */
+    public void requestStop(String why) {
+        if (stopRequested.getCount() > 0) {
+            LOG.info("{}: stopping", why);
+            stopRequested.countDown();
+        }
+    }
+
     public void awaitStopRequest() {
         try {
             stopRequested.await();

@@ -86,7 +86,7 @@ public final class TrinityNode implements AutoCloseable {
                 });
             }
             connectionFactory = connectionFactory(role, settings);
-            NodeBeans beans = new NodeBeans(role, settings, home.root(), broker);
+            NodeBeans beans = new NodeBeans(role, settings, home.root(), broker, files);
             main = new Main();
             // SIGINT/SIGTERM are trinity's to handle (ShutdownSignals): no JVM shutdown hook from Camel.
             main.setShutdownStrategy(new SimpleMainShutdownStrategy());
@@ -136,6 +136,11 @@ public final class TrinityNode implements AutoCloseable {
         router.route("/api/*").order(Integer.MIN_VALUE + 1)
                 .handler(new ApiRequestGuard(Long.parseLong(settings.get("trinity.max-body-size"))));
         beans.self.register();
+        if (beans.supervisor != null) {
+            Thread starter = new Thread(beans.supervisor::startAll, "supervisor-start");
+            starter.setDaemon(true);
+            starter.start();
+        }
         Optional<List<Path>> routesOnDisk = files.routeFoldersOnDisk(role.routeFolders());
         if (routesOnDisk.isPresent() && settings.getBoolean("trinity.routes-reload")) {
             reloader = new RouteFileReloader(context, routesOnDisk.get());
@@ -216,6 +221,11 @@ public final class TrinityNode implements AutoCloseable {
         return Optional.ofNullable(reloader);
     }
 
+    /** The supervisor of services.yaml (hub only; empty elsewhere or when TRINITY_SUPERVISOR_ENABLED=false). */
+    public Optional<ai.jarvis.trinity.supervisor.Supervisor> supervisor() {
+        return Optional.ofNullable(beans.supervisor);
+    }
+
     /** The service registry as this process sees it. */
     public ai.jarvis.trinity.registry.ServiceRegistry registry() {
         return beans.registry;
@@ -237,6 +247,9 @@ public final class TrinityNode implements AutoCloseable {
             return;
         }
         LOG.info("Stopping {}", role.serviceName());
+        if (beans.supervisor != null) {
+            beans.supervisor.stopAll();
+        }
         try {
             beans.self.deregister();
         } catch (RuntimeException e) {

@@ -12,7 +12,10 @@ public final class TestHomes {
     private TestHomes() {
     }
 
-    /** The environment of a hub on its own temp home, every port picked free, plus {@code extra}. */
+    /**
+     * The environment of a hub on its own temp home, every port picked free, plus {@code extra}. The supervisor is
+     * off unless {@code extra} turns it on (TRINITY_SUPERVISOR_ENABLED=true): most tests need no child JVMs.
+     */
     public static Map<String, String> environment(Path home, Map<String, String> extra) {
         Map<String, String> env = new HashMap<>();
         env.put("TRINITY_HOME", home.toString());
@@ -22,6 +25,7 @@ public final class TestHomes {
         env.put("TRINITY_STOMP_PORT", "0");
         env.put("TRINITY_MQTT_PORT", "0");
         env.put("TRINITY_PORT", "0");
+        env.put("TRINITY_SUPERVISOR_ENABLED", "false");
         env.putAll(extra);
         return env;
     }
