@@ -69,11 +69,14 @@ final class NodeBeans {
         events = context.createProducerTemplate();
     }
 
-    /** Events go to the events route (routes/common/events.yaml), which puts them on trinity.events.<topic>. */
+    /**
+     * Events go through an in-memory queue to the events route (routes/common/events.yaml), which puts them on
+     * trinity.events.<topic> in order: publishing never delays the work that causes it (a restart, a heartbeat).
+     */
     private void publish(String topic, Object event) {
         ProducerTemplate template = events;
         if (template != null) {
-            template.sendBodyAndHeader("direct:event", event, "trinityTopic", topic);
+            template.sendBodyAndHeader("seda:event", event, "trinityTopic", topic);
         }
     }
 

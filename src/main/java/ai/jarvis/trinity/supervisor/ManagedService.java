@@ -1,6 +1,7 @@
 package ai.jarvis.trinity.supervisor;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ final class ManagedService {
     int restarts;
     Integer lastExitCode;
     long startedAtMillis;
+    Instant startedAt;
     Long healthySinceMillis;
     int probeFailures;
     long lastProbeMillis;

@@ -1,5 +1,7 @@
 package ai.jarvis.trinity.supervisor;
 
+import java.time.Instant;
+
 /**
  * A supervised process ended, and what to do about it: the message that flows through the healing route
  * (routes/supervisor.yaml). {@code action} is filled in by {@link Supervisor#planRestart}.
@@ -10,6 +12,7 @@ public final class ServiceExit {
     private final int generation;
     private final Integer exitCode;
     private final String cause;
+    private final Instant detectedAt = Instant.now();
     private String action = "none";
     private long delayMs;
     private int attempt;
@@ -35,6 +38,11 @@ public final class ServiceExit {
 
     public String getCause() {
         return cause;
+    }
+
+    /** When the supervisor learned of the exit. */
+    public Instant getDetectedAt() {
+        return detectedAt;
     }
 
     /** restart, give-up, or none (a stop that was asked for, or the restart policy says no). */

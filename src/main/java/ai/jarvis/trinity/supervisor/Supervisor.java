@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -159,7 +160,8 @@ public final class Supervisor {
                 service.child = child;
                 service.process = child.toHandle();
                 service.generation++;
-                service.startedAtMillis = System.currentTimeMillis();
+                service.startedAt = Instant.now();
+                service.startedAtMillis = service.startedAt.toEpochMilli();
                 service.healthySinceMillis = null;
                 service.probeFailures = 0;
                 service.reason = null;
@@ -300,8 +302,14 @@ public final class Supervisor {
         body.put("restarts", service.restarts);
         body.put("delay_ms", exit.getDelayMs());
         body.put("pid", service.isAlive() ? service.process.pid() : null);
-        body.put("ts", System.currentTimeMillis() / 1000.0);
+        body.put("exit_detected_at", epochSeconds(exit.getDetectedAt()));
+        body.put("started_at", service.isAlive() ? epochSeconds(service.startedAt) : null);
+        body.put("ts", epochSeconds(Instant.now()));
         return body;
+    }
+
+    private static double epochSeconds(Instant instant) {
+        return instant.getEpochSecond() + instant.getNano() / 1e9;
     }
 
     /** Probes the services whose probe interval has passed (the probe route calls this often). */
@@ -348,6 +356,8 @@ public final class Supervisor {
                 if (service.state == State.STARTING) {
                     service.state = State.RUNNING;
                     LOG.info("{} is healthy", service.spec.name);
+                    events.accept("service.healthy", Map.of("service_name", service.spec.name,
+                            "pid", service.process.pid(), "ts", epochSeconds(Instant.now())));
                 }
             } else {
                 service.probeFailures++;

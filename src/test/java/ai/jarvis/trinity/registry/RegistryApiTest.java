@@ -136,12 +136,13 @@ class RegistryApiTest {
         Http.delete(port, "/api/services/evented");
 
         List<String> kinds = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
+        while (kinds.size() < 3) {
             Message message = events.receive(RECEIVE_MS);
-            assertThat(message).as("event " + i).isNotNull();
+            assertThat(message).as("event " + kinds.size()).isNotNull();
             JsonNode event = json.readTree(((TextMessage) message).getText());
-            assertThat(event.path("service_name").asText()).isEqualTo("evented");
-            kinds.add(event.path("event").asText());
+            if (event.path("service_name").asText().equals("evented")) { // the hub's own heartbeats may come too
+                kinds.add(event.path("event").asText());
+            }
         }
         assertThat(kinds).containsExactly("registered", "status", "deregistered");
     }
