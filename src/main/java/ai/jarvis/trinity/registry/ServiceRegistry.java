@@ -132,6 +132,16 @@ public final class ServiceRegistry {
         return entry != null && isFresh(entry, now()) ? Optional.of(entry) : Optional.empty();
     }
 
+    /** The entry as the file has it, fresh or not. */
+    public Optional<ServiceEntry> entry(String name) {
+        return Optional.ofNullable(file.read().get(name));
+    }
+
+    /** Whether the entry's last heartbeat is older than the heartbeat timeout. */
+    public boolean isStale(ServiceEntry entry) {
+        return !isFresh(entry, now());
+    }
+
     /** Available services (healthy or degraded, fresh heartbeat), or every entry of the file with {@code all}. */
     public List<ServiceEntry> list(boolean all) {
         double now = now();

@@ -10,6 +10,8 @@ import ai.jarvis.trinity.config.ConfigurationException;
 import ai.jarvis.trinity.config.HomeLock;
 import ai.jarvis.trinity.config.Settings;
 import ai.jarvis.trinity.config.TrinityHome;
+import ai.jarvis.trinity.registry.ServiceRegistry;
+import ai.jarvis.trinity.supervisor.Supervisor;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -222,12 +224,12 @@ public final class TrinityNode implements AutoCloseable {
     }
 
     /** The supervisor of services.yaml (hub only; empty elsewhere or when TRINITY_SUPERVISOR_ENABLED=false). */
-    public Optional<ai.jarvis.trinity.supervisor.Supervisor> supervisor() {
+    public Optional<Supervisor> supervisor() {
         return Optional.ofNullable(beans.supervisor);
     }
 
     /** The service registry as this process sees it. */
-    public ai.jarvis.trinity.registry.ServiceRegistry registry() {
+    public ServiceRegistry registry() {
         return beans.registry;
     }
 

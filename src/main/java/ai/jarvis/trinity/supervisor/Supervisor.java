@@ -41,6 +41,8 @@ public final class Supervisor {
 
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
     private static final int DEFAULT_TAIL = 200;
+    /** Metadata key of the entries the supervisor registered on a child's behalf. */
+    private static final String SUPERVISED_BY = "supervised_by";
     private static final int MAX_TAIL = 10_000;
 
     private final Map<String, ManagedService> services = new LinkedHashMap<>();
@@ -164,6 +166,7 @@ public final class Supervisor {
                 service.startedAtMillis = service.startedAt.toEpochMilli();
                 service.healthySinceMillis = null;
                 service.probeFailures = 0;
+                service.probeInFlight = false;
                 service.reason = null;
                 service.state = service.spec.health == null ? State.RUNNING : State.STARTING;
                 if (service.state == State.RUNNING) {
@@ -206,7 +209,7 @@ public final class Supervisor {
         entry.port = service.port;
         entry.healthEndpoint = service.spec.health;
         entry.status = service.spec.health == null ? "healthy" : "starting";
-        entry.metadata.put("supervised_by", environment.hubName());
+        entry.metadata.put(SUPERVISED_BY, environment.hubName());
         try {
             registry.register(entry);
         } catch (RuntimeException e) {
@@ -330,7 +333,7 @@ public final class Supervisor {
                     service.restarts = 0;
                 }
                 if (service.spec.health == null) {
-                    heartbeatOnBehalf(service, null);
+                    watchHeartbeat(service);
                     continue;
                 }
                 service.probeInFlight = true;
@@ -348,6 +351,7 @@ public final class Supervisor {
             if (!service.isAlive() || service.state == State.STOPPING) {
                 return;
             }
+
             if (ok) {
                 service.probeFailures = 0;
                 if (service.healthySinceMillis == null) {
@@ -366,6 +370,7 @@ public final class Supervisor {
                         || now - service.startedAtMillis > service.spec.startTimeout * 1000;
                 if (pastStart && service.probeFailures >= service.spec.probeFailures) {
                     service.reason = "unhealthy: " + service.probeFailures + " health probes failed";
+                    service.probeInFlight = true; // no more probes of this process: it is on its way out
                     restart = true;
                 }
             }
@@ -374,6 +379,24 @@ public final class Supervisor {
         if (restart) {
             LOG.warn("{} is {}: restarting it", service.spec.name, service.reason);
             ProcessTree.stop(service.process, seconds(service.spec.stopTimeout));
+        }
+    }
+
+    /**
+     * A service without a health check: if it registered itself, its own heartbeat is its health (a stale one
+     * gets it restarted); if it never did, the supervisor keeps its entry alive while the process runs.
+     */
+    private void watchHeartbeat(ManagedService service) {
+        Optional<ServiceEntry> entry = registry.entry(service.spec.name);
+        boolean selfRegistered = entry.isPresent() && !entry.get().metadata.containsKey(SUPERVISED_BY);
+        if (!selfRegistered) {
+            heartbeatOnBehalf(service, null);
+        } else if (registry.isStale(entry.get())) {
+            service.probeInFlight = true; // no more checks of this process: it is on its way out
+            service.reason = "unhealthy: no registry heartbeat for over the heartbeat timeout";
+            LOG.warn("{} is {}: restarting it", service.spec.name, service.reason);
+            ProcessHandle process = service.process;
+            CompletableFuture.runAsync(() -> ProcessTree.stop(process, seconds(service.spec.stopTimeout)));
         }
     }
 

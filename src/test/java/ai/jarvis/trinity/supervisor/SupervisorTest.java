@@ -107,6 +107,27 @@ class SupervisorTest {
     }
 
     @Test
+    void aSelfRegisteredServiceWhoseHeartbeatGoesStaleIsRestarted() throws Exception {
+        // Registers itself once through the hub (same pid: exec), then never heartbeats.
+        script("silent.sh", "curl -s -o /dev/null -X POST -H 'Content-Type: application/json' "
+                + "-d \"{\\\"pid\\\": $$, \\\"status\\\": \\\"healthy\\\"}\" "
+                + "\"$TRINITY_HUB_URL/api/services/$TRINITY_SERVICE_NAME\"; echo registered; exec sleep 300");
+        startHub("""
+                services:
+                  - name: silent
+                    command: ["%s/silent.sh"]
+                    backoff_base: 0.1
+                    probe_interval: 0.2
+                """, Map.of("JARVIS_HEARTBEAT_TIMEOUT", "1.5"));
+        long first = awaitPid("silent");
+        await().atMost(DEADLINE).until(() -> logLines("silent", "registered") >= 2);
+        JsonNode view = supervision("silent");
+        assertThat(view.path("restarts").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(ProcessHandle.of(first).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        startedPids.add(awaitPid("silent"));
+    }
+
+    @Test
     void aChildThatIgnoresSigtermIsKilledAfterTheStopTimeout() throws Exception {
         script("stubborn.sh", "trap '' TERM; echo ready; while true; do sleep 0.1; done");
         startHub("""
@@ -211,11 +232,16 @@ class SupervisorTest {
     }
 
     private void startHub(String servicesYaml) throws IOException {
+        startHub(servicesYaml, Map.of());
+    }
+
+    private void startHub(String servicesYaml, Map<String, String> extraSettings) throws IOException {
         Path config = Files.createDirectories(temp.resolve("config"));
         Files.writeString(config.resolve("services.yaml"), servicesYaml.replace("%s", temp.toString()));
-        hub = TrinityNode.start(Role.HUB, TestHomes.settings(temp.resolve("home"),
-                Map.of("TRINITY_CONFIG_DIR", config.toString(), "TRINITY_PROBE_INTERVAL", "0.2",
-                        "TRINITY_SUPERVISOR_ENABLED", "true")));
+        Map<String, String> settings = new java.util.HashMap<>(Map.of("TRINITY_CONFIG_DIR", config.toString(),
+                "TRINITY_PROBE_INTERVAL", "0.2", "TRINITY_SUPERVISOR_ENABLED", "true"));
+        settings.putAll(extraSettings);
+        hub = TrinityNode.start(Role.HUB, TestHomes.settings(temp.resolve("home"), settings));
     }
 
     private void script(String name, String body) throws IOException {
