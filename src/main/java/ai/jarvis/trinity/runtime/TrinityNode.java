@@ -3,6 +3,7 @@ package ai.jarvis.trinity.runtime;
 import static ai.jarvis.trinity.util.Causes.rootMessage;
 
 import ai.jarvis.trinity.api.BearerTokenGuard;
+import ai.jarvis.trinity.api.LogFollowHandler;
 import ai.jarvis.trinity.api.ApiRequestGuard;
 import ai.jarvis.trinity.broker.EmbeddedBroker;
 import ai.jarvis.trinity.config.ConfigFiles;
@@ -137,6 +138,10 @@ public final class TrinityNode implements AutoCloseable {
         }
         router.route("/api/*").order(Integer.MIN_VALUE + 1)
                 .handler(new ApiRequestGuard(Long.parseLong(settings.get("trinity.max-body-size"))));
+        if (beans.supervisor != null) {
+            router.get("/api/services/:name/logs").order(Integer.MIN_VALUE + 2)
+                    .handler(new LogFollowHandler(beans.supervisor, router.vertx()));
+        }
         beans.self.register();
         if (beans.supervisor != null) {
             Thread starter = new Thread(beans.supervisor::startAll, "supervisor-start");

@@ -1,5 +1,6 @@
 package ai.jarvis.trinity.supervisor;
 
+import ai.jarvis.trinity.util.PrintableText;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -136,25 +137,8 @@ final class OutputTail implements Runnable {
     }
 
     private void emitLine() {
-        String text = printable(new String(line.toByteArray(), StandardCharsets.UTF_8));
+        String text = PrintableText.of(new String(line.toByteArray(), StandardCharsets.UTF_8));
         line.reset();
         LOG.info("{}{}", prefix, text);
-    }
-
-    /** Carriage returns go; other control characters and undecodable bytes (U+FFFD) show as escapes. */
-    static String printable(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '\r') {
-                continue;
-            }
-            if ((c < 0x20 && c != '\t') || c == 0x7f) {
-                out.append(String.format("\\x%02x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
     }
 }

@@ -6,6 +6,7 @@ import ai.jarvis.trinity.registry.ServiceEntry;
 import ai.jarvis.trinity.registry.ServiceRegistry;
 import ai.jarvis.trinity.supervisor.ManagedService.State;
 import ai.jarvis.trinity.util.FreePorts;
+import ai.jarvis.trinity.util.PrintableText;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -530,12 +531,17 @@ public final class Supervisor {
                 if (window.size() >= lines) {
                     window.pollFirst();
                 }
-                window.add(OutputTail.printable(line));
+                window.add(PrintableText.of(line));
             });
         } catch (IOException | UncheckedIOException e) {
             throw new ApiException(500, "cannot read log", e.getMessage());
         }
         return new ArrayList<>(window);
+    }
+
+    /** The file a service's output goes to (404 for a name that is not supervised). */
+    public Path logFile(String name) {
+        return service(name).logFile;
     }
 
     public Map<String, Object> view(String name) {

@@ -1,6 +1,7 @@
 package ai.jarvis.trinity.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 import ai.jarvis.trinity.runtime.Role;
@@ -18,16 +19,22 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -147,6 +154,42 @@ class SupervisorTest {
         long again = awaitPid("stubborn");
         assertThat(again).isNotEqualTo(pid);
         assertThat(Http.postJson(hub.httpPort(), "/api/services/stubborn/start", "").statusCode()).isEqualTo(409);
+    }
+
+    @Test
+    void theOutputOfAServiceCanBeReadAndFollowedOverRest() throws Exception {
+        script("talker.sh", "echo one; echo two; sleep 1; echo three; exec sleep 300");
+        startHub("""
+                services:
+                  - name: talker
+                    command: ["%s/talker.sh"]
+                """);
+        startedPids.add(awaitPid("talker"));
+        await().atMost(DEADLINE).until(() -> logLines("talker", "two") == 1);
+        assertThat(json.readTree(Http.get(hub.httpPort(), "/api/services/talker/logs?tail=1").body()).toString())
+                .isEqualTo("[\"two\"]");
+        assertThat(Http.get(hub.httpPort(), "/api/services/talker/logs?tail=0").statusCode()).isEqualTo(400);
+        assertThat(Http.get(hub.httpPort(), "/api/services/talker/logs?tail=many").statusCode()).isEqualTo(400);
+        assertThat(Http.get(hub.httpPort(), "/api/services/nobody/logs").statusCode()).isEqualTo(404);
+        assertThat(Http.get(hub.httpPort(), "/api/services/nobody/logs?follow=true").statusCode()).isEqualTo(404);
+
+        HttpRequest follow = HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + hub.httpPort() + "/api/services/talker/logs?follow=true&tail=5")).build();
+        List<String> events = assertTimeoutPreemptively(DEADLINE, () -> {
+            HttpResponse<Stream<String>> stream = HttpClient.newHttpClient().send(follow, HttpResponse.BodyHandlers.ofLines());
+            assertThat(stream.headers().firstValue("Content-Type")).hasValue("text/event-stream");
+            List<String> data = new ArrayList<>();
+            Iterator<String> lines = stream.body().iterator();
+            while (!data.contains("data: three")) {
+                String line = lines.next();
+                if (line.startsWith("data: ")) {
+                    data.add(line);
+                }
+            }
+            stream.body().close();
+            return data;
+        });
+        assertThat(events).containsSubsequence("data: one", "data: two", "data: three");
     }
 
     @Test
