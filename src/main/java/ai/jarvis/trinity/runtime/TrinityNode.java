@@ -108,6 +108,7 @@ public final class TrinityNode implements AutoCloseable {
             main.start();
             TrinityNode node = new TrinityNode(role, settings, main, broker, lock, connectionFactory, beans);
             node.afterStart(files);
+            node.startServices();
             LOG.info("{} ({}) is up: http://{}:{}", role.serviceName(), role.id(), settings.get("trinity.bind-host"),
                     node.httpPort());
             return node;
@@ -143,15 +144,19 @@ public final class TrinityNode implements AutoCloseable {
                     .handler(new LogFollowHandler(beans.supervisor, router.vertx()));
         }
         beans.self.register();
-        if (beans.supervisor != null) {
-            Thread starter = new Thread(beans.supervisor::startAll, "supervisor-start");
-            starter.setDaemon(true);
-            starter.start();
-        }
         Optional<List<Path>> routesOnDisk = files.routeFoldersOnDisk(role.routeFolders());
         if (routesOnDisk.isPresent() && settings.getBoolean("trinity.routes-reload")) {
             reloader = new RouteFileReloader(context, routesOnDisk.get());
             reloader.start();
+        }
+    }
+
+    /** The supervised services start in the background: the hub is up before its children are. */
+    private void startServices() {
+        if (beans.supervisor != null) {
+            Thread starter = new Thread(beans.supervisor::startAll, "supervisor-start");
+            starter.setDaemon(true);
+            starter.start();
         }
     }
 

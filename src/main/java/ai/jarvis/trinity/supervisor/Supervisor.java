@@ -495,7 +495,7 @@ public final class Supervisor {
         for (int level = top; level >= 0; level--) {
             int current = level;
             List<CompletableFuture<Void>> stops = services.values().stream()
-                    .filter(service -> levels.get(service.spec.name) == current && service.isAlive())
+                    .filter(service -> levels.get(service.spec.name) == current)
                     .map(service -> CompletableFuture.runAsync(() -> stopService(service, State.STOPPED, "hub stopped")))
                     .collect(Collectors.toList());
             CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).join();

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds the project and runs one of the benchmark programs of src/test/java with the test class path.
+# Usage: bench/run-java.sh MAIN_CLASS [ARGS...]     (used by the other bench scripts)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -q -B package -DskipTests
+cpfile=$(mktemp)
+trap 'rm -f "$cpfile"' EXIT
+mvn -q -B dependency:build-classpath -Dmdep.outputFile="$cpfile" -Dmdep.includeScope=test
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -1)"
+main=$1
+shift
+java -cp "target/classes:target/test-classes:$(cat "$cpfile")" "$main" "$@"
