@@ -39,6 +39,7 @@ for i in $(seq "$runs"); do
   if (( i % 2 )); then first+=($took); else again+=($took); fi
   sleep 1
   rss+=($(( $(ps -o rss= -p "$pid") / 1024 )))
+  child_rss=$( (ps -o rss= --ppid "$pid" || true) | awk '{s+=$1} END {print int(s/1024)}')
   kill -TERM "$pid"; wait "$pid" || true
 done
 
@@ -50,4 +51,4 @@ echo "runs: $runs"
 echo "baseline (java -jar --version) median ms: $b   [${baseline[*]}]"
 echo "start to first healthy /api/health median ms: $s   [${startup[*]}]   ratio to baseline: $(awk "BEGIN {printf \"%.1f\", $s/$b}")"
 echo "  on a new home median ms: $(printf '%s\n' "${first[@]}" | median)   restart on the same home median ms: $( [ ${#again[@]} -gt 0 ] && printf '%s\n' "${again[@]}" | median || echo -)"
-echo "RSS after start median MB: $r   [${rss[*]}]"
+echo "RSS after start median MB: $r   [${rss[*]}]   (hub only; its two built-in children, still starting, had $child_rss MB together in the last run)"
