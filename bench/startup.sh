@@ -10,7 +10,8 @@ runs=${1:-7}
 jar=target/trinity-camel.jar
 [ -f "$jar" ] || { echo "build first: mvn -q package -DskipTests" >&2; exit 1; }
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+pid=
+trap '[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid"; rm -rf "$work"' EXIT
 
 now_ms() { date +%s%3N; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
@@ -41,6 +42,7 @@ for i in $(seq "$runs"); do
   rss+=($(( $(ps -o rss= -p "$pid") / 1024 )))
   child_rss=$( (ps -o rss= --ppid "$pid" || true) | awk '{s+=$1} END {print int(s/1024)}')
   kill -TERM "$pid"; wait "$pid" || true
+  pid=
 done
 
 b=$(printf '%s\n' "${baseline[@]}" | median)

@@ -67,6 +67,46 @@ class AdoptionTest {
         }
     }
 
+    @Test
+    void aLeftoverThatFailsItsHealthCheckIsReplacedNotAdopted() throws Exception {
+        assumeTrue(ChildCommand.findOnPath("python3") != null, "python3 is not installed");
+        Path server = temp.resolve("web.sh");
+        Files.writeString(server, "#!/usr/bin/env bash\nexec python3 -m http.server \"$PORT\" --bind 127.0.0.1\n");
+        Files.setPosixFilePermissions(server, PosixFilePermissions.fromString("rwx------"));
+        Map<String, String> healthy = environment(server, "/");
+        Map<String, String> failing = environment(server, "/no-such-page"); // 404: unhealthy for the next hub
+        long leftover = 0;
+        long replacement = 0;
+        try {
+            try (ChildProcess first = ChildProcess.start(temp, healthy)) {
+                leftover = awaitState(first.awaitUp(), "running").path("pid").asLong();
+                first.handle().destroyForcibly();
+                first.awaitExit(DEADLINE);
+            }
+            try (ChildProcess second = ChildProcess.start(temp, failing)) {
+                int port = second.awaitUp();
+                replacement = awaitState(port, "starting").path("pid").asLong();
+                assertThat(replacement).isNotEqualTo(leftover);
+                assertThat(ProcessHandle.of(leftover).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+                assertThat(second.output()).contains("is running but unhealthy: stopping it and starting a new one");
+                second.terminate();
+                assertThat(second.awaitExit(DEADLINE)).isZero();
+            }
+        } finally {
+            ProcessHandle.of(leftover).ifPresent(ProcessHandle::destroyForcibly);
+            ProcessHandle.of(replacement).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /** A hub whose services.yaml runs {@code server} with the given health path (its own config folder). */
+    private Map<String, String> environment(Path server, String health) throws IOException {
+        Path config = Files.createDirectories(temp.resolve("config" + health.replace('/', '_')));
+        Files.writeString(config.resolve("services.yaml"), "services:\n  - name: web\n    command: [\"" + server
+                + "\"]\n    port: 0\n    health: " + health + "\n    start_timeout: 300\n");
+        return TestHomes.environment(temp.resolve("home"), Map.of("TRINITY_CONFIG_DIR", config.toString(),
+                "TRINITY_PROBE_INTERVAL", "0.2", "TRINITY_SUPERVISOR_ENABLED", "true"));
+    }
+
     private JsonNode awaitState(int hubPort, String state) {
         JsonNode[] view = new JsonNode[1];
         await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> {
