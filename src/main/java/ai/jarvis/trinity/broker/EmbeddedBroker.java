@@ -173,10 +173,6 @@ public final class EmbeddedBroker {
         return server.isActive() ? "started" : server.getState().name().toLowerCase();
     }
 
-    public ActiveMQServer server() {
-        return embedded.getActiveMQServer();
-    }
-
     public void stop() {
         if (embedded == null) {
             return;

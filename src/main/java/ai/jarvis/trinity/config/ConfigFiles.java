@@ -40,10 +40,6 @@ public final class ConfigFiles {
         }
     }
 
-    public Path directory() {
-        return directory;
-    }
-
     /** A file of that name in the configuration folder, if there is one. */
     public Optional<Path> onDisk(String name) {
         Path file = directory.resolve(name);

@@ -49,10 +49,6 @@ public final class RegistryFile {
         this.lockFile = directory.resolve("services.json.lock").toAbsolutePath();
     }
 
-    public Path path() {
-        return file;
-    }
-
     /** The services as the file has them now; an unreadable file counts as empty (and is set aside). */
     public Map<String, ServiceEntry> read() {
         try {

@@ -56,12 +56,4 @@ public final class ServiceEntry {
         copy.otherFields.putAll(otherFields);
         return copy;
     }
-
-    /** The URL of the health endpoint, or null when the service has no HTTP port. */
-    public String healthUrl() {
-        if (port == null || port == 0 || healthEndpoint == null) {
-            return null;
-        }
-        return "http://" + (address == null ? "127.0.0.1" : address) + ":" + port + healthEndpoint;
-    }
 }

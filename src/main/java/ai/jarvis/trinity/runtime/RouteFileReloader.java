@@ -43,7 +43,6 @@ public final class RouteFileReloader {
     private final Map<Path, String> lastGood = new ConcurrentHashMap<>();
     private final Map<Path, ScheduledFuture<?>> pending = new ConcurrentHashMap<>();
     private ScheduledExecutorService scheduler;
-    private final AtomicInteger reloaded = new AtomicInteger();
     private final AtomicInteger rejected = new AtomicInteger();
     private volatile String lastRejection;
 
@@ -105,7 +104,6 @@ public final class RouteFileReloader {
         try {
             Set<String> ids = load(file, content);
             lastGood.put(file, content);
-            reloaded.incrementAndGet();
             LOG.info("Reloaded route file {}: routes {}", file.getFileName(), ids);
         } catch (Exception e) {
             String reason = rootMessage(e).replaceAll("\\s*\\R\\s*", " ");
@@ -114,11 +112,6 @@ public final class RouteFileReloader {
             LOG.warn("Route file {} rejected: {}; keeping the routes it had", file, reason);
             restore(file);
         }
-    }
-
-    /** Route files loaded again after an edit. */
-    public int reloadedCount() {
-        return reloaded.get();
     }
 
     /** Edited route files that were refused (their previous routes kept running). */

@@ -212,10 +212,6 @@ public final class TrinityNode implements AutoCloseable {
         }
     }
 
-    public Role role() {
-        return role;
-    }
-
     public Settings settings() {
         return settings;
     }
