@@ -10,10 +10,6 @@ import ai.jarvis.trinity.util.PrintableText;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,8 +38,6 @@ public final class Supervisor {
 
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
     private static final int DEFAULT_TAIL = 200;
-    /** Metadata key of the entries the supervisor registered on a child's behalf. */
-    private static final String SUPERVISED_BY = "supervised_by";
     private static final int MAX_TAIL = 10_000;
 
     private final Map<String, ManagedService> services = new LinkedHashMap<>();
@@ -51,7 +45,8 @@ public final class Supervisor {
     private final ChildEnvironment environment;
     private final BiConsumer<String, Object> events;
     private final Consumer<ServiceExit> exits;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final RegistryRecords records;
+    private final HealthWatch health;
     private volatile boolean shuttingDown;
 
     public Supervisor(List<ServiceSpec> specs, Path logsDir, ServiceRegistry registry, ChildEnvironment environment,
@@ -63,6 +58,8 @@ public final class Supervisor {
         this.environment = environment;
         this.events = events;
         this.exits = exits;
+        this.records = new RegistryRecords(registry, environment.hubName());
+        this.health = new HealthWatch(environment, records, events);
     }
 
     /** Adopts or launches every service in dependency order; a service waits for its dependencies to be healthy. */
@@ -97,8 +94,7 @@ public final class Supervisor {
 
     /** A healthy instance left running by an earlier hub (same pid and start time) is monitored, not relaunched. */
     private boolean adopt(ManagedService service) {
-        Optional<ServiceEntry> entry = registry.list(true).stream()
-                .filter(e -> e.serviceName.equals(service.spec.name)).findFirst();
+        Optional<ServiceEntry> entry = registry.entry(service.spec.name);
         if (entry.isEmpty() || entry.get().pid == null || !registry.hostId().equals(entry.get().host)
                 || !ProcessIdentity.isAlive(entry.get().pid, entry.get().processStartedAt)) {
             return false;
@@ -107,7 +103,7 @@ public final class Supervisor {
         if (process == null) {
             return false;
         }
-        boolean healthy = service.spec.health == null || probe(entry.get().port, service.spec);
+        boolean healthy = service.spec.health == null || health.probe(entry.get().port, service.spec).join();
         if (!healthy) {
             LOG.warn("{} (pid {}) is running but unhealthy: stopping it and starting a new one", service.spec.name,
                     process.pid());
@@ -174,7 +170,7 @@ public final class Supervisor {
                     service.healthySinceMillis = service.startedAtMillis;
                 }
                 followOutput(service, startOffset);
-                registerOnBehalf(service);
+                records.register(service);
                 if (restartOf != null) {
                     events.accept("service.restarted", eventBody(service, restartOf));
                 }
@@ -200,22 +196,6 @@ public final class Supervisor {
         service.tail = new OutputTail(service.logFile, service.spec.name, from, environment.logMaxSize(),
                 environment.logMaxFiles());
         OutputTail.start(service.tail, service.spec.name);
-    }
-
-    /** The supervisor registers each child, so that even a program that never calls the registry is found. */
-    private void registerOnBehalf(ManagedService service) {
-        ServiceEntry entry = new ServiceEntry();
-        entry.serviceName = service.spec.name;
-        entry.pid = service.process.pid();
-        entry.port = service.port;
-        entry.healthEndpoint = service.spec.health;
-        entry.status = service.spec.health == null ? "healthy" : "starting";
-        entry.metadata.put(SUPERVISED_BY, environment.hubName());
-        try {
-            registry.register(entry);
-        } catch (RuntimeException e) {
-            LOG.warn("Could not register {}: {}", service.spec.name, e.getMessage());
-        }
     }
 
     private void watchExit(ManagedService service, ProcessHandle process, int generation) {
@@ -259,7 +239,7 @@ public final class Supervisor {
             if (policy == ServiceSpec.Restart.NEVER || (policy == ServiceSpec.Restart.ON_FAILURE && !failed)) {
                 service.state = failed ? State.FAILED : State.STOPPED;
                 service.reason = exit.getCause() + " (restart: " + service.spec.restart + ")";
-                deregister(service);
+                records.deregister(service);
                 return exit;
             }
             if (service.restarts >= service.spec.maxRestarts) {
@@ -292,7 +272,7 @@ public final class Supervisor {
         synchronized (service) {
             service.state = State.FAILED;
             service.reason = "gave up after " + service.restarts + " restarts; last: " + exit;
-            deregister(service);
+            records.deregister(service);
         }
         events.accept("service.failed", eventBody(service, exit));
         return exit;
@@ -312,119 +292,13 @@ public final class Supervisor {
         return body;
     }
 
-    private static double epochSeconds(Instant instant) {
+    static double epochSeconds(Instant instant) {
         return instant.getEpochSecond() + instant.getNano() / 1e9;
     }
 
     /** Probes the services whose probe interval has passed (the probe route calls this often). */
     public void probeDue() {
-        long now = System.currentTimeMillis();
-        for (ManagedService service : services.values()) {
-            Integer port;
-            synchronized (service) {
-                boolean watched = service.state == State.STARTING || service.state == State.RUNNING
-                        || service.state == State.ADOPTED;
-                if (!watched || service.probeInFlight || !service.isAlive()
-                        || now - service.lastProbeMillis < service.spec.probeInterval * 1000) {
-                    continue;
-                }
-                service.lastProbeMillis = now;
-                if (service.healthySinceMillis != null && service.restarts > 0
-                        && now - service.healthySinceMillis >= service.spec.resetAfter * 1000) {
-                    service.restarts = 0;
-                }
-                if (service.spec.health == null) {
-                    watchHeartbeat(service);
-                    continue;
-                }
-                service.probeInFlight = true;
-                port = service.port;
-            }
-            probeAsync(port, service.spec).whenComplete((ok, error) -> probed(service, Boolean.TRUE.equals(ok)));
-        }
-    }
-
-    private void probed(ManagedService service, boolean ok) {
-        long now = System.currentTimeMillis();
-        boolean restart = false;
-        synchronized (service) {
-            service.probeInFlight = false;
-            if (!service.isAlive() || service.state == State.STOPPING) {
-                return;
-            }
-
-            if (ok) {
-                service.probeFailures = 0;
-                if (service.healthySinceMillis == null) {
-                    service.healthySinceMillis = now;
-                }
-                if (service.state == State.STARTING) {
-                    service.state = State.RUNNING;
-                    LOG.info("{} is healthy", service.spec.name);
-                    events.accept("service.healthy", Map.of("service_name", service.spec.name,
-                            "pid", service.process.pid(), "ts", epochSeconds(Instant.now())));
-                }
-            } else {
-                service.probeFailures++;
-                service.healthySinceMillis = null;
-                boolean pastStart = service.state != State.STARTING
-                        || now - service.startedAtMillis > service.spec.startTimeout * 1000;
-                if (pastStart && service.probeFailures >= service.spec.probeFailures) {
-                    service.reason = "unhealthy: " + service.probeFailures + " health probes failed";
-                    service.probeInFlight = true; // no more probes of this process: it is on its way out
-                    restart = true;
-                }
-            }
-        }
-        heartbeatOnBehalf(service, ok ? "healthy" : "unhealthy");
-        if (restart) {
-            LOG.warn("{} is {}: restarting it", service.spec.name, service.reason);
-            ProcessTree.stop(service.process, seconds(service.spec.stopTimeout));
-        }
-    }
-
-    /**
-     * A service without a health check: if it registered itself, its own heartbeat is its health (a stale one
-     * gets it restarted); if it never did, the supervisor keeps its entry alive while the process runs.
-     */
-    private void watchHeartbeat(ManagedService service) {
-        Optional<ServiceEntry> entry = registry.entry(service.spec.name);
-        boolean selfRegistered = entry.isPresent() && !entry.get().metadata.containsKey(SUPERVISED_BY);
-        if (!selfRegistered) {
-            heartbeatOnBehalf(service, null);
-        } else if (registry.isStale(entry.get())) {
-            service.probeInFlight = true; // no more checks of this process: it is on its way out
-            service.reason = "unhealthy: no registry heartbeat for over the heartbeat timeout";
-            LOG.warn("{} is {}: restarting it", service.spec.name, service.reason);
-            ProcessHandle process = service.process;
-            CompletableFuture.runAsync(() -> ProcessTree.stop(process, seconds(service.spec.stopTimeout)));
-        }
-    }
-
-    private void heartbeatOnBehalf(ManagedService service, String status) {
-        try {
-            registry.heartbeat(service.spec.name, status);
-        } catch (ApiException notRegistered) {
-            registerOnBehalf(service);
-        } catch (RuntimeException e) {
-            LOG.warn("Could not heartbeat {}: {}", service.spec.name, e.getMessage());
-        }
-    }
-
-    private CompletableFuture<Boolean> probeAsync(Integer port, ServiceSpec spec) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(
-                URI.create("http://" + environment.probeHost() + ":" + port + spec.health))
-                .timeout(seconds(spec.probeTimeout)).GET();
-        if (environment.apiToken() != null) {
-            request.header("Authorization", "Bearer " + environment.apiToken());
-        }
-        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding())
-                .thenApply(response -> response.statusCode() >= 200 && response.statusCode() < 300)
-                .exceptionally(error -> false);
-    }
-
-    private boolean probe(Integer port, ServiceSpec spec) {
-        return port != null && probeAsync(port, spec).join();
+        health.checkDue(services.values());
     }
 
     /** Stops a service by request: its process tree, then its registry entry. It stays down until started. */
@@ -476,7 +350,7 @@ public final class Supervisor {
             }
             service.state = after;
             service.reason = reason;
-            deregister(service);
+            records.deregister(service);
         }
     }
 
@@ -499,14 +373,6 @@ public final class Supervisor {
                     .map(service -> CompletableFuture.runAsync(() -> stopService(service, State.STOPPED, "hub stopped")))
                     .collect(Collectors.toList());
             CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).join();
-        }
-    }
-
-    private void deregister(ManagedService service) {
-        try {
-            registry.deregister(service.spec.name);
-        } catch (RuntimeException e) {
-            LOG.warn("Could not deregister {}: {}", service.spec.name, e.getMessage());
         }
     }
 
@@ -581,7 +447,7 @@ public final class Supervisor {
         }
     }
 
-    private static Duration seconds(double seconds) {
+    static Duration seconds(double seconds) {
         return Duration.ofMillis(Math.round(seconds * 1000));
     }
 
