@@ -43,11 +43,8 @@ public final class ApiRequestGuard implements Handler<RoutingContext> {
         }
     }
 
+    /** Closes the connection too: the refused body may still be on its way. */
     private static void refuse(RoutingContext request, int status, String error, String detail) {
-        request.response()
-                .setStatusCode(status)
-                .putHeader("Content-Type", "application/json")
-                .putHeader("Connection", "close")
-                .end("{\"error\":\"" + error + "\",\"detail\":\"" + detail.replace("\"", "\\\"") + "\"}");
+        ApiErrors.refuse(request.response().putHeader("Connection", "close"), status, error, detail);
     }
 }

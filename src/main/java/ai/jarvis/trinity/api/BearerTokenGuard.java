@@ -25,10 +25,7 @@ public final class BearerTokenGuard implements Handler<RoutingContext> {
             request.next();
             return;
         }
-        request.response()
-                .setStatusCode(401)
-                .putHeader("WWW-Authenticate", "Bearer")
-                .putHeader("Content-Type", "application/json")
-                .end("{\"error\":\"unauthorized\",\"detail\":\"send the header Authorization: Bearer <TRINITY_API_TOKEN>\"}");
+        ApiErrors.refuse(request.response().putHeader("WWW-Authenticate", "Bearer"), 401, "unauthorized",
+                "send the header Authorization: Bearer <TRINITY_API_TOKEN>");
     }
 }

@@ -46,8 +46,7 @@ public final class LogFollowHandler implements Handler<RoutingContext> {
             file = supervisor.logFile(name);
             recent = supervisor.logs(name, request.queryParams().get("tail"));
         } catch (ApiException e) {
-            request.response().setStatusCode(e.status()).putHeader("Content-Type", "application/json")
-                    .end("{\"error\":\"" + e.error() + "\",\"detail\":\"" + String.valueOf(e.detail()).replace("\"", "'") + "\"}");
+            ApiErrors.refuse(request.response(), e.status(), e.error(), e.detail());
             return;
         }
         HttpServerResponse response = request.response()
