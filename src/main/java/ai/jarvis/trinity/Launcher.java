@@ -9,6 +9,7 @@ import ai.jarvis.trinity.logging.TrinityLogConfigurator;
 import ai.jarvis.trinity.runtime.Role;
 import ai.jarvis.trinity.runtime.ShutdownSignals;
 import ai.jarvis.trinity.runtime.TrinityNode;
+import ai.jarvis.trinity.training.trainer.TrainCommand;
 import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "trinity-camel",
         mixinStandardHelpOptions = true,
         versionProvider = Launcher.Version.class,
+        subcommands = TrainCommand.class,
         sortOptions = false,
         usageHelpWidth = 100,
         description = {
@@ -53,6 +55,9 @@ public final class Launcher implements Callable<Integer> {
     }
 
     private static int usageError(CommandLine.ParameterException e, String[] args) {
+        if (e.getCommandLine().getCommand() instanceof TrainCommand) {
+            return TrainCommand.usageError(e, args);
+        }
         PrintWriter err = e.getCommandLine().getErr();
         err.println("trinity-camel: " + e.getMessage().replaceAll("\\s*\\R\\s*", " ")
                 + " (try --help; roles: hub, prime, reactor)");

@@ -3,26 +3,38 @@ package ai.jarvis.trinity.api;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * Checks a request to the REST API before anything reads its body: a body larger than the limit is refused
- * with 413, and a form-encoded or multipart body (what {@code curl -d} sends without a content type) with 415,
- * so that a JSON text is never taken apart as form fields.
+ * Checks a request to the REST API before anything reads its body: a body larger than its path's limit is refused
+ * with 413, a body of unknown length on a path with the smaller limit with 411, and a form-encoded or multipart
+ * body (what {@code curl -d} sends without a content type) with 415, so that a JSON text is never taken apart as
+ * form fields.
  */
 public final class ApiRequestGuard implements Handler<RoutingContext> {
 
     private final long maxBodySize;
+    private final Map<String, Long> largerBodies;
 
-    public ApiRequestGuard(long maxBodySize) {
+    /** {@code largerBodies}: paths that take more than {@code maxBodySize}, with their own limit. */
+    public ApiRequestGuard(long maxBodySize, Map<String, Long> largerBodies) {
         this.maxBodySize = maxBodySize;
+        this.largerBodies = Map.copyOf(largerBodies);
     }
 
     @Override
     public void handle(RoutingContext request) {
         String length = request.request().getHeader("Content-Length");
-        if (length != null && isLarger(length)) {
-            refuse(request, 413, "request body too large",
-                    "the limit is " + maxBodySize + " bytes (TRINITY_MAX_BODY_SIZE)");
+        Long pathLimit = largerBodies.get(request.normalizedPath());
+        long limit = pathLimit == null ? maxBodySize : pathLimit;
+        if (length != null && isLarger(length, limit)) {
+            refuse(request, 413, "request body too large", "the limit is " + limit + " bytes ("
+                    + (pathLimit == null ? "TRINITY_MAX_BODY_SIZE" : "TRAINING_MAX_INLINE_SIZE; bigger datasets go through the drop-box") + ")");
+            return;
+        }
+        if (length == null && pathLimit == null && isChunked(request)) {
+            // The HTTP server's own limit is the larger one: a body of unknown size could pass it here.
+            refuse(request, 411, "length required", "send the body with a Content-Length header");
             return;
         }
         String type = request.request().getHeader("Content-Type");
@@ -35,9 +47,14 @@ public final class ApiRequestGuard implements Handler<RoutingContext> {
         request.next();
     }
 
-    private boolean isLarger(String length) {
+    private static boolean isChunked(RoutingContext request) {
+        String encoding = request.request().getHeader("Transfer-Encoding");
+        return encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked");
+    }
+
+    private static boolean isLarger(String length, long limit) {
         try {
-            return Long.parseLong(length.trim()) > maxBodySize;
+            return Long.parseLong(length.trim()) > limit;
         } catch (NumberFormatException e) {
             return false;
         }

@@ -26,6 +26,7 @@ public final class HealthReport {
     private final EmbeddedBroker broker;
     private final long startedAtNanos = System.nanoTime();
     private volatile Supplier<Map<String, Map<String, Object>>> services = Map::of;
+    private volatile Supplier<Map<String, Object>> database;
     private final OperatingSystemMXBean os =
             (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
@@ -39,6 +40,11 @@ public final class HealthReport {
     /** The supervised services, whose states the report includes (a failed one makes the hub degraded). */
     public void watchServices(Supplier<Map<String, Map<String, Object>>> services) {
         this.services = services;
+    }
+
+    /** The training database, whose state the report includes (one that cannot be read makes the hub degraded). */
+    public void watchDatabase(Supplier<Map<String, Object>> database) {
+        this.database = database;
     }
 
     public Map<String, Object> report() {
@@ -68,6 +74,13 @@ public final class HealthReport {
                 }
             });
             body.put("services", states);
+        }
+        if (database != null) {
+            Map<String, Object> db = database.get();
+            if (!"open".equals(db.get("state"))) {
+                warnings.add("training database: " + db.get("error"));
+            }
+            body.put("db", db);
         }
         body.put("system", system(warnings));
         String status = !problems.isEmpty() ? "critical" : !warnings.isEmpty() ? "degraded" : "healthy";

@@ -165,6 +165,11 @@ public final class EmbeddedBroker {
         return urls;
     }
 
+    /** The running server, for in-process management (queues, messages); null before start. */
+    public ActiveMQServer server() {
+        return embedded == null ? null : embedded.getActiveMQServer();
+    }
+
     public String state() {
         ActiveMQServer server = embedded == null ? null : embedded.getActiveMQServer();
         if (server == null) {

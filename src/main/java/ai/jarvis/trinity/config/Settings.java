@@ -142,6 +142,15 @@ public final class Settings {
         }
     }
 
+    public long getLong(String key) {
+        String value = get(key);
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException(describe(key) + " must be a whole number, not '" + value + "'");
+        }
+    }
+
     public int getPort(String key) {
         int port = getInt(key);
         if (port < 0 || port > 65535) {

@@ -14,7 +14,7 @@ public final class TrinityHome {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
     private static final List<String> DIRECTORY_KEYS = List.of(
             "jarvis.registry-dir", "training.dropbox-dir", "trinity.events-dir", "trinity.broker-dir",
-            "trinity.models-dir", "trinity.logs-dir");
+            "trinity.models-dir", "trinity.logs-dir", "training.work-dir");
 
     private final Path root;
 

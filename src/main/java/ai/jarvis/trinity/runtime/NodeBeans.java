@@ -37,6 +37,7 @@ final class NodeBeans {
     final ServiceRegistry registry;
     final SelfRegistration self;
     final Supervisor supervisor;
+    final TrainingBeans training;
     private volatile ProducerTemplate events;
 
     NodeBeans(Role role, Settings settings, Path home, EmbeddedBroker broker, ConfigFiles files) {
@@ -53,6 +54,11 @@ final class NodeBeans {
                         : List.of(), settings.getPath("trinity.logs-dir"), registry, childEnvironment(), this::publish,
                         this::healExit);
         health.watchServices(supervisor == null ? Map::of : supervisor::views);
+        this.training = role == Role.HUB ? TrainingBeans.hub(settings, broker, this::publish)
+                : role == Role.REACTOR ? TrainingBeans.reactor(settings, serviceName()) : null;
+        if (role == Role.HUB) {
+            health.watchDatabase(training::databaseHealth);
+        }
     }
 
     void bindTo(CamelContext context) {
@@ -66,6 +72,9 @@ final class NodeBeans {
             context.getRegistry().bind("supervisor", supervisor);
         }
         context.getRegistry().bind("apiErrors", new ApiErrors());
+        if (training != null) {
+            training.bindTo(context);
+        }
         events = context.createProducerTemplate();
     }
 

@@ -76,6 +76,7 @@ public final class TrinityNode implements AutoCloseable {
         EmbeddedBroker broker = null;
         JmsPoolConnectionFactory connectionFactory = null;
         Main main = null;
+        NodeBeans nodeBeans = null;
         try {
             Ports.checkFree(role, settings, files);
             CompletableFuture<EmbeddedBroker> brokerStart = CompletableFuture.completedFuture(null);
@@ -90,6 +91,7 @@ public final class TrinityNode implements AutoCloseable {
             }
             connectionFactory = connectionFactory(role, settings);
             NodeBeans beans = new NodeBeans(role, settings, home.root(), broker, files);
+            nodeBeans = beans;
             main = new Main();
             // SIGINT/SIGTERM are trinity's to handle (ShutdownSignals): no JVM shutdown hook from Camel.
             main.setShutdownStrategy(new SimpleMainShutdownStrategy());
@@ -114,9 +116,11 @@ public final class TrinityNode implements AutoCloseable {
             return node;
         } catch (RuntimeException | Error e) {
             stopQuietly(main, broker, connectionFactory, lock);
+            closeTraining(nodeBeans);
             throw e instanceof ConfigurationException ? (ConfigurationException) e : StartupFailures.explain(e);
         } catch (Exception e) {
             stopQuietly(main, broker, connectionFactory, lock);
+            closeTraining(nodeBeans);
             throw StartupFailures.explain(e);
         }
     }
@@ -137,11 +141,14 @@ public final class TrinityNode implements AutoCloseable {
         if (settings.isSet("trinity.api-token")) {
             router.route().order(Integer.MIN_VALUE).handler(new BearerTokenGuard(settings.get("trinity.api-token")));
         }
-        router.route("/api/*").order(Integer.MIN_VALUE + 1)
-                .handler(new ApiRequestGuard(Long.parseLong(settings.get("trinity.max-body-size"))));
+        router.route("/api/*").order(Integer.MIN_VALUE + 1).handler(new ApiRequestGuard(
+                settings.getLong("trinity.max-body-size"), Map.of("/api/training/start", settings.getLong("training.max-inline-size"))));
         if (beans.supervisor != null) {
             router.get("/api/services/:name/logs").order(Integer.MIN_VALUE + 2)
                     .handler(new LogFollowHandler(beans.supervisor, router.vertx()));
+        }
+        if (beans.training != null) {
+            beans.training.afterStart(router);
         }
         beans.self.register();
         Optional<List<Path>> routesOnDisk = files.routeFoldersOnDisk(role.routeFolders());
@@ -171,7 +178,8 @@ public final class TrinityNode implements AutoCloseable {
 
     /** Durations given in seconds that routes use in milliseconds, as {@code <key>-ms}. */
     private static final List<String> SECONDS_FOR_ROUTES =
-            List.of("jarvis.heartbeat-interval", "jarvis.heartbeat-timeout", "jarvis.cleanup-interval");
+            List.of("jarvis.heartbeat-interval", "jarvis.heartbeat-timeout", "jarvis.cleanup-interval",
+                    "training.staging-poll-interval");
 
     private static Properties camelProperties(Role role, Settings settings, ConfigFiles files) {
         Properties properties = settings.resolved();
@@ -180,6 +188,8 @@ public final class TrinityNode implements AutoCloseable {
         }
         properties.setProperty("camel.main.name", role.serviceName());
         properties.setProperty("camel.server.port", settings.get(role.httpPortKey()));
+        properties.setProperty("camel.server.max-body-size", Long.toString(Math.max(
+                settings.getLong("trinity.max-body-size"), settings.getLong("training.max-inline-size"))));
         properties.setProperty("camel.main.routes-include-pattern", files.routesIncludePattern(role.routeFolders()));
         return properties;
     }
@@ -255,6 +265,9 @@ public final class TrinityNode implements AutoCloseable {
             return;
         }
         LOG.info("Stopping {}", role.serviceName());
+        if (beans.training != null) {
+            beans.training.beforeStop();
+        }
         if (beans.supervisor != null) {
             beans.supervisor.stopAll();
         }
@@ -264,7 +277,14 @@ public final class TrinityNode implements AutoCloseable {
             LOG.warn("Could not deregister {}: {}", beans.serviceName(), rootMessage(e));
         }
         stopQuietly(main, broker, connectionFactory, lock);
+        closeTraining(beans);
         LOG.info("{} stopped", role.serviceName());
+    }
+
+    private static void closeTraining(NodeBeans beans) {
+        if (beans != null && beans.training != null) {
+            beans.training.close();
+        }
     }
 
     private static void stopQuietly(Main main, EmbeddedBroker broker, JmsPoolConnectionFactory connectionFactory,

@@ -9,9 +9,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /** The command line of a service: {@code ${self}} expanded, repo_path + script resolved, the program checked. */
-final class ChildCommand {
+public final class ChildCommand {
 
-    static final String SELF = "${self}";
+    public static final String SELF = "${self}";
 
     private ChildCommand() {
     }
@@ -47,7 +47,7 @@ final class ChildCommand {
     }
 
     /** This program: the running JVM with its class path and the launcher class. */
-    private static List<String> self(String jvmOptions) {
+    public static List<String> self(String jvmOptions) {
         List<String> self = new ArrayList<>();
         self.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         if (!jvmOptions.isBlank()) {

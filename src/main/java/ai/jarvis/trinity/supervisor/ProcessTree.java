@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * the group reaches its grandchildren too (Java cannot call setsid, and ProcessHandle.descendants() misses
  * processes that were re-parented). Stopping is SIGTERM to the group and every descendant, a wait, then SIGKILL.
  */
-final class ProcessTree {
+public final class ProcessTree {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessTree.class);
     private static final Path SETSID = ChildCommand.findOnPath("setsid");
@@ -26,7 +26,7 @@ final class ProcessTree {
     }
 
     /** The command that starts {@code command} in a process group of its own, where setsid(1) exists. */
-    static List<String> inOwnGroup(List<String> command) {
+    public static List<String> inOwnGroup(List<String> command) {
         if (SETSID == null) {
             return command;
         }
@@ -40,7 +40,7 @@ final class ProcessTree {
      * Ends the process and everything it started: SIGTERM, up to {@code timeout} for them to go, then SIGKILL.
      * Returns true when SIGKILL was needed.
      */
-    static boolean stop(ProcessHandle main, Duration timeout) {
+    public static boolean stop(ProcessHandle main, Duration timeout) {
         List<ProcessHandle> tree = new ArrayList<>();
         tree.add(main);
         main.descendants().forEach(tree::add);
