@@ -47,6 +47,10 @@ public final class ApiRequestGuard implements Handler<RoutingContext> {
         request.next();
     }
 
+    /**
+     * A body whose length is not announced (HTTP/1.1 chunked). An HTTP/2 request without a content-length is bounded
+     * by the HTTP server's limit only, the larger one.
+     */
     private static boolean isChunked(RoutingContext request) {
         String encoding = request.request().getHeader("Transfer-Encoding");
         return encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked");

@@ -1,12 +1,8 @@
 package ai.jarvis.trinity.training;
 
 import ai.jarvis.trinity.api.ApiException;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -30,8 +26,6 @@ public final class TrainingCoordinator {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingCoordinator.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern MODEL_TYPE = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
-    private static final int MAX_EPOCHS = 10_000;
 
     /** Where job messages and reactor commands go (routes/training.yaml). */
     public interface Channels {
@@ -47,8 +41,11 @@ public final class TrainingCoordinator {
         int remove(String jobId);
     }
 
-    /** What a job is asked to do, beside its dataset. */
+    /** What a job is asked to do, beside its dataset; null for the defaults. */
     public static final class Options {
+        static final int MAX_EPOCHS = 10_000;
+        private static final Pattern MODEL_TYPE = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
+
         String modelType;
         Integer epochs;
         JsonNode config;
@@ -59,6 +56,17 @@ public final class TrainingCoordinator {
             options.epochs = epochs;
             options.config = config;
             return options;
+        }
+
+        /** 400 for a model_type or epochs out of range. */
+        void check() {
+            if (modelType != null && !MODEL_TYPE.matcher(modelType).matches()) {
+                throw ApiException.badRequest("invalid model_type", "'" + modelType
+                        + "': lower-case letters, digits, '.', '_' and '-' (at most 64)");
+            }
+            if (epochs != null && (epochs < 1 || epochs > MAX_EPOCHS)) {
+                throw ApiException.badRequest("invalid epochs", "epochs must be between 1 and " + MAX_EPOCHS);
+            }
         }
     }
 
@@ -84,127 +92,31 @@ public final class TrainingCoordinator {
     }
 
     /**
-     * {@code POST /api/training/start}: {@code {"dataset_path": ...}} or {@code {"experiences": [...]}}, with
-     * optional model_type, epochs and config. The experiences are streamed into the drop-box as they are parsed.
+     * {@code POST /api/training/start}: {@code {"experiences": [...]}} or {@code {"dataset_path": ...}}, with optional
+     * model_type, epochs and config. The experiences are streamed into the drop-box as they are parsed.
      */
     public Map<String, Object> start(InputStream body) {
         String jobId = newJobId();
-        Options options = new Options();
-        String datasetPath = null;
-        ExperienceWriter written = null;
-        try (JsonParser parser = JSON.getFactory().createParser(body)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw ApiException.badRequest("invalid body", "expected a JSON object: {\"experiences\": [...]} or {\"dataset_path\": \"...\"}");
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                JsonToken value = parser.nextToken();
-                switch (field) {
-                    case "experiences":
-                        if (written != null) {
-                            throw ApiException.badRequest("invalid body", "experiences given twice");
-                        }
-                        written = writeExperiences(parser, jobId);
-                        break;
-                    case "dataset_path":
-                        datasetPath = text(parser, value, field);
-                        break;
-                    case "model_type":
-                        options.modelType = text(parser, value, field);
-                        break;
-                    case "epochs":
-                        if (value != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() != JsonParser.NumberType.INT) {
-                            throw ApiException.badRequest("invalid epochs", "epochs must be a whole number from 1 to " + MAX_EPOCHS);
-                        }
-                        options.epochs = parser.getIntValue();
-                        break;
-                    case "config":
-                        if (value != JsonToken.START_OBJECT) {
-                            throw ApiException.badRequest("invalid config", "config must be a JSON object");
-                        }
-                        options.config = parser.readValueAsTree();
-                        break;
-                    default:
-                        throw ApiException.badRequest("unknown field", "'" + field
-                                + "' (known: dataset_path, experiences, model_type, epochs, config)");
-                }
-            }
-            if (parser.nextToken() != null) {
-                throw ApiException.badRequest("invalid body", "unexpected content after the JSON object");
-            }
-            if ((written == null) == (datasetPath == null)) {
-                throw ApiException.badRequest("invalid body", "give either experiences or dataset_path");
-            }
+        try (StartRequest request = StartRequest.read(body, staging.jobDataset(jobId, ".jsonl"))) {
             Job job;
-            if (written != null) {
-                checkOptions(options);
+            if (request.inlineDataset() != null) {
+                ExperienceWriter written = request.inlineDataset();
                 written.commit();
-                job = newJob(jobId, "experiences", written.target(), null, written.count(), options);
+                job = newJob(jobId, "experiences", written.target(), null, written.count(), request.options());
             } else {
-                Path file = staging.resolveInside(datasetPath);
-                checkOptions(options);
+                Path file = staging.resolveInside(request.datasetPath());
                 long count = validated(file);
                 Path taken = staging.takeForJob(file, jobId);
-                job = newJob(jobId, "dataset_path", taken, file.getFileName().toString(), count, options);
+                job = newJob(jobId, "dataset_path", taken, file.getFileName().toString(), count, request.options());
             }
-            Job queuedJob = enqueue(job);
+            enqueue(job);
             Map<String, Object> answer = new LinkedHashMap<>();
-            answer.put("job_id", queuedJob.jobId);
-            answer.put("status", queuedJob.status);
-            answer.put("experiences", queuedJob.experiences);
+            answer.put("job_id", job.jobId);
+            answer.put("status", job.status);
+            answer.put("experiences", job.experiences);
             return answer;
-        } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("malformed JSON", e.getOriginalMessage());
-        } catch (InvalidDatasetException e) {
-            throw ApiException.badRequest("invalid experiences", e.getMessage());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } finally {
-            if (written != null) {
-                written.close();
-            }
-        }
-    }
-
-    private ExperienceWriter writeExperiences(JsonParser parser, String jobId) throws IOException {
-        if (parser.currentToken() != JsonToken.START_ARRAY) {
-            throw ApiException.badRequest("invalid experiences", "experiences must be a JSON array of objects");
-        }
-        ExperienceWriter writer = ExperienceWriter.create(staging.jobDataset(jobId, ".jsonl"));
-        try {
-            int index = 0;
-            while (parser.nextToken() != JsonToken.END_ARRAY) {
-                index++;
-                if (parser.currentToken() != JsonToken.START_OBJECT) {
-                    throw ApiException.badRequest("invalid experiences", "experience " + index + " is not a JSON object");
-                }
-                ObjectNode node = parser.readValueAsTree();
-                writer.write(Experience.from(node, "experience " + index));
-            }
-            if (writer.count() == 0) {
-                throw ApiException.badRequest("empty experience list", "experiences must hold at least one experience");
-            }
-            return writer;
-        } catch (RuntimeException | IOException e) {
-            writer.close();
-            throw e;
-        }
-    }
-
-    private static String text(JsonParser parser, JsonToken value, String field) throws IOException {
-        if (value != JsonToken.VALUE_STRING) {
-            throw ApiException.badRequest("invalid " + field, field + " must be a string");
-        }
-        return parser.getText();
-    }
-
-    private void checkOptions(Options options) {
-        if (options.modelType != null && !MODEL_TYPE.matcher(options.modelType).matches()) {
-            throw ApiException.badRequest("invalid model_type", "'" + options.modelType
-                    + "': lower-case letters, digits, '.', '_' and '-' (at most 64)");
-        }
-        if (options.epochs != null && (options.epochs < 1 || options.epochs > MAX_EPOCHS)) {
-            throw ApiException.badRequest("invalid epochs", "epochs must be between 1 and " + MAX_EPOCHS);
         }
     }
 
@@ -238,7 +150,7 @@ public final class TrainingCoordinator {
      * memory whatever their number.
      */
     public Job submit(Iterator<Experience> experiences, Options options) {
-        checkOptions(options);
+        options.check();
         String jobId = newJobId();
         try (ExperienceWriter writer = ExperienceWriter.create(staging.jobDataset(jobId, ".jsonl"))) {
             while (experiences.hasNext()) {

@@ -15,6 +15,7 @@ import jakarta.jms.Message;
 import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -264,6 +265,37 @@ class TrainingApiTest {
         HttpResponse<String> elsewhereTooLarge = Http.postJson(port, "/api/services/big",
                 "{\"metadata\": {\"blob\": \"" + "x".repeat(10_000) + "\"}}");
         assertDetail(assertError(elsewhereTooLarge, 413, "request body too large"), "TRINITY_MAX_BODY_SIZE");
+    }
+
+    @Test
+    void aBodyOfUnknownLengthIsRefusedWhereOnlyTheSmallerLimitHolds() throws Exception {
+        HttpRequest chunked = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/services/chunked"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new ByteArrayInputStream("{\"metadata\": {}}".getBytes(StandardCharsets.UTF_8))))
+                .build();
+        HttpResponse<String> refused = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(chunked, HttpResponse.BodyHandlers.ofString());
+        assertDetail(assertError(refused, 411, "length required"), "Content-Length");
+    }
+
+    @Test
+    void aJobWhoseMessageWasDeadLetteredFailsWithTheReason() throws Exception {
+        String jobId = startedJob();
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        try {
+            TextMessage deadLetter = session.createTextMessage(jobMessages(jobId).get(0).getText());
+            deadLetter.setStringProperty("job_id", jobId);
+            deadLetter.setStringProperty("_AMQ_ORIG_ADDRESS", JOB_QUEUE);
+            session.createProducer(session.createQueue("DLQ::DLQ.trinity.command.reactor")).send(deadLetter);
+        } finally {
+            session.close();
+        }
+        JsonNode failed = await().atMost(DEADLINE).until(
+                () -> JSON.readTree(Http.get(port, "/api/training/jobs/" + jobId).body()),
+                job -> "failed".equals(job.path("status").asText()));
+        assertThat(failed.path("error").asText()).contains("dead-lettered").contains("reactor");
+        assertThat(statuses(failed)).containsExactly("queued", "failed");
     }
 
     // --- jobs: get, list, cancel, retry -------------------------------------------------------------------------
