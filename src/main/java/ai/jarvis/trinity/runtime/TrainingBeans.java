@@ -133,7 +133,6 @@ final class TrainingBeans implements AutoCloseable {
             context.getRegistry().bind("trainingApi", new TrainingApi(store));
             context.getRegistry().bind("trainingCoordinator", coordinator);
             context.getRegistry().bind("jobStatusHandler", statusHandler);
-            context.getRegistry().bind("workDirs", workDirs);
         }
         if (worker != null) {
             context.getRegistry().bind("reactorWorker", worker);

@@ -270,6 +270,22 @@ public final class TrainingCoordinator {
         return retried;
     }
 
+    /** A failed job's dataset is no longer kept (TRAINING_FAILED_RETENTION): its work dir and staged file go. */
+    public void removeKeptDataset(String jobId, String datasetPath) {
+        boolean removed = workDirs.remove(jobId);
+        Path staged = Path.of(datasetPath);
+        if (staged.startsWith(staging.root().resolve(StagingArea.JOBS))) {
+            try {
+                removed |= Files.deleteIfExists(staged);
+            } catch (IOException e) {
+                LOG.warn("Job {}: cannot remove its dataset {}: {}", jobId, staged, e.getMessage());
+            }
+        }
+        if (removed) {
+            LOG.info("Job {} failed longer ago than TRAINING_FAILED_RETENTION: its dataset is removed", jobId);
+        }
+    }
+
     /**
      * At hub start (DESIGN §6): jobs the last hub left starting or running become queued again as a new attempt
      * (their unacknowledged job message comes back from the broker journal), or failed when resuming is off; a

@@ -40,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -282,6 +283,34 @@ class TrainingApiTest {
     @Test
     void aJobWhoseMessageWasDeadLetteredFailsWithTheReason() throws Exception {
         String jobId = startedJob();
+        JsonNode failed = deadLetter(jobId);
+        assertThat(failed.path("error").asText()).contains("dead-lettered").contains("reactor");
+        assertThat(statuses(failed)).containsExactly("queued", "failed");
+    }
+
+    @Test
+    void aFailedJobsDatasetIsRemovedAfterItsRetentionAndARetryIsThenRefused() throws Exception {
+        String jobId = startedJob();
+        deadLetter(jobId);
+        Path workDir = hub.settings().getPath("training.work-dir").resolve(jobId);
+        Files.createDirectories(workDir);
+        Files.writeString(workDir.resolve("dataset.jsonl"), EXPERIENCE + "\n");
+        Path staged = staging.resolve("jobs").resolve(jobId + ".jsonl");
+        ProducerTemplate routes = hub.camelContext().createProducerTemplate();
+
+        routes.sendBodyAndHeader("direct:remove-expired-datasets", null, "retention_seconds", 3600);
+        assertThat(workDir.resolve("dataset.jsonl")).exists();
+        assertThat(staged).exists();
+
+        routes.sendBodyAndHeader("direct:remove-expired-datasets", null, "retention_seconds", 0);
+        assertThat(workDir).doesNotExist();
+        assertThat(staged).doesNotExist();
+        assertDetail(assertError(Http.send("POST", port, "/api/training/jobs/" + jobId + "/retry", null), 409,
+                "dataset no longer kept"), jobId);
+    }
+
+    /** What the broker does after the last delivery attempt: the job message goes to DLQ.trinity.command.reactor. */
+    private static JsonNode deadLetter(String jobId) throws Exception {
         Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         try {
             TextMessage deadLetter = session.createTextMessage(jobMessages(jobId).get(0).getText());
@@ -291,11 +320,8 @@ class TrainingApiTest {
         } finally {
             session.close();
         }
-        JsonNode failed = await().atMost(DEADLINE).until(
-                () -> JSON.readTree(Http.get(port, "/api/training/jobs/" + jobId).body()),
+        return await().atMost(DEADLINE).until(() -> JSON.readTree(Http.get(port, "/api/training/jobs/" + jobId).body()),
                 job -> "failed".equals(job.path("status").asText()));
-        assertThat(failed.path("error").asText()).contains("dead-lettered").contains("reactor");
-        assertThat(statuses(failed)).containsExactly("queued", "failed");
     }
 
     // --- jobs: get, list, cancel, retry -------------------------------------------------------------------------
