@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * README's start command on the packaged jar, from a folder with no configuration: everything must come from the
- * jar (routes, broker.xml, services.yaml, every Camel component the routes use), and the built-in roles run.
+ * README's start command on the packaged jar, by a relative path from a folder with no configuration: everything
+ * must come from the jar (routes, broker.xml, services.yaml, every Camel component the routes use), the built-in
+ * roles run, and a training job runs through the built-in reactor and trainer to its model.
  */
 class PackagedJarIT {
 
@@ -37,7 +38,7 @@ class PackagedJarIT {
         Path emptyFolder = Files.createDirectories(temp.resolve("cwd"));
         Path output = temp.resolve("hub.log");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString())
+                "-jar", emptyFolder.relativize(jar).toString())
                 .directory(emptyFolder.toFile()).redirectErrorStream(true).redirectOutput(output.toFile());
         builder.environment().remove("TRINITY_CONFIG_DIR");
         builder.environment().putAll(TestHomes.environment(temp.resolve("home"), Map.of("TRINITY_SUPERVISOR_ENABLED", "true")));
@@ -56,6 +57,17 @@ class PackagedJarIT {
             });
             hub.toHandle().children().forEach(children::add);
             assertThat(children).hasSize(2);
+
+            String experiences = json.writeValueAsString(Map.of("experiences", List.of(
+                    Map.of("input", "how are you", "output", "fine, thanks", "reward", 1.0),
+                    Map.of("input", "how are you", "output", "go away", "reward", 0.0))));
+            String jobId = json.readTree(Http.postJson(port, "/api/training/start", experiences).body()).path("job_id").asText();
+            JsonNode job = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> json.readTree(Http.get(port, "/api/training/jobs/" + jobId).body()),
+                            found -> found.path("status").asText().matches("completed|failed|cancelled"));
+            assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("completed");
+            assertThat(json.readTree(Http.get(port, "/api/models/retrieval").body()).path("versions").get(0)
+                    .path("job_id").asText()).isEqualTo(jobId);
 
             hub.destroy();
             assertThat(hub.waitFor(60, TimeUnit.SECONDS)).isTrue();

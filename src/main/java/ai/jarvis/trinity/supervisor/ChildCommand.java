@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** The command line of a service: {@code ${self}} expanded, repo_path + script resolved, the program checked. */
 public final class ChildCommand {
@@ -54,9 +55,19 @@ public final class ChildCommand {
             self.addAll(Arrays.asList(jvmOptions.trim().split("\\s+")));
         }
         self.add("-cp");
-        self.add(System.getProperty("java.class.path"));
+        self.add(absoluteClassPath());
         self.add(Launcher.class.getName());
         return self;
+    }
+
+    /**
+     * This JVM's class path with every entry made absolute: a child may run in another folder (a trainer runs in its
+     * job's work dir), where {@code java -jar target/trinity-camel.jar}'s relative entry would not resolve.
+     */
+    private static String absoluteClassPath() {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(entry -> entry.isEmpty() ? entry : Path.of(entry).toAbsolutePath().toString())
+                .collect(Collectors.joining(File.pathSeparator));
     }
 
     private static void checkProgram(String program) throws UnavailableException {

@@ -26,8 +26,10 @@ public final class ReactorSetup {
                     port: 0
                     health: /api/health
                     backoff_base: 0.1
-                    env:
                 """);
+        if (!environment.isEmpty()) {
+            services.append("    env:\n");
+        }
         environment.forEach((key, value) -> services.append("      ").append(key).append(": \"").append(value).append("\"\n"));
         try {
             Files.createDirectories(folder);
