@@ -1,6 +1,7 @@
 package ai.jarvis.trinity.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.jarvis.trinity.runtime.Role;
 import ai.jarvis.trinity.runtime.TrinityNode;
@@ -65,6 +66,18 @@ class EmbeddedBrokerTest {
             assertThat(dead).isNotNull();
             assertThat(((TextMessage) dead).getText()).isEqualTo("cannot be processed");
             assertThat(dead.getStringProperty("_AMQ_ORIG_ADDRESS")).isEqualTo("trinity.queue.poison");
+        }
+    }
+
+    @Test
+    void theTrinityNamespaceCreatesOnlyItsChannelFamiliesOnFirstUse() throws Exception {
+        try (TrinityNode hub = TrinityNode.start(Role.HUB, TestHomes.settings(home))) {
+            assertThatThrownBy(() -> send(hub, "trinity.stauts", "a typo")).isInstanceOf(JMSException.class)
+                    .hasMessageContaining("trinity.stauts");
+            assertThatThrownBy(() -> send(hub, "trinity.command.reactr", "a typo")).isInstanceOf(JMSException.class);
+            send(hub, "trinity.queue.new-work", "a queue family member");
+            send(hub, "trinity.rpc.some-service", "an rpc family member");
+            send(hub, "outside.the.namespace", "anything goes");
         }
     }
 
