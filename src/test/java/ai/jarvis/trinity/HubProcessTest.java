@@ -48,7 +48,9 @@ class HubProcessTest {
             });
             hub.handle().children().forEach(children::add);
             assertThat(children).hasSize(2);
-            assertThat(registryEntry(home, "jarvis-prime").path("status").asText()).isEqualTo("healthy");
+            // A probe that times out on a loaded machine marks it unhealthy until the next one passes.
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> registryEntry(home, "jarvis-prime").path("status").asText(), "healthy"::equals);
             assertThat(hub.output()).contains("[JARVIS-PRIME] ").contains("[REACTOR-CORE] ");
 
             HttpResponse<String> response = Http.get(port, "/api/health");

@@ -6,6 +6,8 @@ import ai.jarvis.trinity.api.ServicesView;
 import ai.jarvis.trinity.config.ConfigFiles;
 import ai.jarvis.trinity.broker.EmbeddedBroker;
 import ai.jarvis.trinity.config.Settings;
+import ai.jarvis.trinity.ipc.QueueBeans;
+import ai.jarvis.trinity.ipc.RpcBeans;
 import ai.jarvis.trinity.registry.ProcessIdentity;
 import ai.jarvis.trinity.registry.RegistryApi;
 import ai.jarvis.trinity.registry.RegistryFile;
@@ -38,6 +40,7 @@ final class NodeBeans {
     final SelfRegistration self;
     final Supervisor supervisor;
     final TrainingBeans training;
+    final EventBusBeans eventBus;
     private volatile ProducerTemplate events;
 
     NodeBeans(Role role, Settings settings, Path home, EmbeddedBroker broker, ConfigFiles files) {
@@ -54,6 +57,7 @@ final class NodeBeans {
                         : List.of(), settings.getPath("trinity.logs-dir"), registry, childEnvironment(), this::publish,
                         this::healExit);
         health.watchServices(supervisor == null ? Map::of : supervisor::views);
+        this.eventBus = role == Role.HUB ? EventBusBeans.hub(settings) : null;
         this.training = role == Role.HUB ? TrainingBeans.hub(settings, broker, this::publish)
                 : role == Role.REACTOR ? TrainingBeans.reactor(settings, serviceName()) : null;
         if (role == Role.HUB) {
@@ -74,6 +78,13 @@ final class NodeBeans {
         context.getRegistry().bind("apiErrors", new ApiErrors());
         if (training != null) {
             training.bindTo(context);
+        }
+        if (eventBus != null) {
+            eventBus.bindTo(context);
+        }
+        RpcBeans.bindTo(context, role, serviceName(), settings, broker);
+        if (broker != null) {
+            QueueBeans.bindTo(context, broker);
         }
         events = context.createProducerTemplate();
     }

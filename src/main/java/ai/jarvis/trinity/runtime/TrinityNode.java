@@ -147,6 +147,9 @@ public final class TrinityNode implements AutoCloseable {
             router.get("/api/services/:name/logs").order(Integer.MIN_VALUE + 2)
                     .handler(new LogFollowHandler(beans.supervisor, router.vertx()));
         }
+        if (beans.eventBus != null) {
+            beans.eventBus.afterStart(router);
+        }
         if (beans.training != null) {
             beans.training.afterStart(router);
         }

@@ -355,6 +355,12 @@ public final class ReactorWorker {
         }
     }
 
+    /** The job this reactor runs now, {@code {"job_id", "run_id"}}, or null when it is idle. */
+    public Map<String, String> currentJob() {
+        Run run = current;
+        return run == null ? null : Map.of("job_id", run.jobId, "run_id", run.runId);
+    }
+
     /** The reactor is stopping: the running trainer stops and its job goes back to the broker. */
     public void shutdown() {
         shuttingDown = true;
