@@ -5,6 +5,7 @@ import ai.jarvis.trinity.broker.EmbeddedBroker;
 import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
 import jakarta.jms.Queue;
+import jakarta.jms.Topic;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -128,12 +129,21 @@ public final class DeadLetters {
         return deadLetters;
     }
 
-    /** The address a JMS consumer received a message from. */
+    /**
+     * The address a message was sent to: a queue's, or a topic's when a consumer reads a subscription queue of that
+     * topic (the hub's trinity.status::trinity.status.hub).
+     */
     public String addressOf(Destination destination) throws JMSException {
-        if (!(destination instanceof Queue)) {
-            throw new IllegalArgumentException("dead letters are for queues, not " + destination);
+        String name;
+        if (destination instanceof Queue) {
+            name = ((Queue) destination).getQueueName();
+        } else if (destination instanceof Topic) {
+            name = ((Topic) destination).getTopicName();
+        } else {
+            throw new IllegalArgumentException("no address to dead-letter to for " + destination);
         }
-        return ((Queue) destination).getQueueName();
+        int queueSeparator = name.indexOf("::");
+        return queueSeparator < 0 ? name : name.substring(0, queueSeparator);
     }
 
     /**

@@ -317,6 +317,31 @@ class ReliableQueueTest {
         assertThat(queueEntry("known").path("depth").asLong()).as("nothing lost").isEqualTo(1);
     }
 
+    @Test
+    void messagesTheHubCannotApplyOnItsOwnChannelsAreDeadLetteredWithTheReason() throws Exception {
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        try {
+            session.createProducer(session.createQueue("trinity.registry")).send(session.createTextMessage("not json"));
+            session.createProducer(session.createTopic("trinity.status")).send(session.createTextMessage("{\"status\": 1}"));
+            // Only once the route dead-lettered them: a consumer of DLQ.<address> made before would create that queue
+            // without its filter.
+            for (String route : List.of("registry-messages", "job-status")) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> log.list.stream().anyMatch(event ->
+                        event.getFormattedMessage().startsWith(route + ": ") && event.getFormattedMessage().contains("dead-lettered")));
+            }
+            for (String address : List.of("trinity.registry", "trinity.status")) {
+                MessageConsumer dlq = session.createConsumer(session.createQueue("DLQ::DLQ." + address));
+                Message dead = dlq.receive(30_000);
+                assertThat(dead).as(address).isNotNull();
+                assertThat(dead.getStringProperty("trinity_failure_reason")).as(address).isNotBlank();
+                assertThat(dead.getStringProperty("_AMQ_ORIG_ADDRESS")).isEqualTo(address);
+                dlq.close();
+            }
+        } finally {
+            session.close();
+        }
+    }
+
     // --- the queue-worker route template -----------------------------------------------------------------------
 
     @Test
