@@ -271,6 +271,27 @@ class EventBusTest {
     }
 
     @Test
+    void aBurstLargerThanTheEventQueueIsDeliveredWhole() throws Exception {
+        String area = fresh("burst");
+        int events = 3000;
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        try {
+            MessageConsumer subscriber = session.createConsumer(session.createTopic("trinity.events." + area + ".#"));
+            var publisher = hub.camelContext().createProducerTemplate();
+            for (int i = 0; i < events; i++) {
+                publisher.sendBodyAndHeader("seda:event", Map.of("n", i), "trinityTopic", area + ".tick");
+            }
+            for (int i = 0; i < events; i++) {
+                TextMessage message = (TextMessage) subscriber.receive(RECEIVE_MS);
+                assertThat(message).as("event " + i).isNotNull();
+                assertThat(JSON.readTree(message.getText()).path("n").asInt()).isEqualTo(i);
+            }
+        } finally {
+            session.close();
+        }
+    }
+
+    @Test
     void eventsFromJmsPublishersReachTheStream() throws Exception {
         String area = fresh("external");
         Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
