@@ -132,8 +132,10 @@ class RpcTest {
     @Test
     void anUnknownMethodIs404AtOnce() throws IOException {
         long started = System.nanoTime();
-        HttpResponse<String> response = call("/api/rpc/jarvis-body/no_such_method", "");
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+        // Waiting for a reply would take the whole minute: an error reply comes back long before (bounds generous for
+        // a loaded machine).
+        HttpResponse<String> response = call("/api/rpc/jarvis-body/no_such_method?timeout=60s", "");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(404);
         JsonNode answer = JSON.readTree(response.body());
         assertThat(answer.path("error").asText()).isEqualTo("unknown method");
@@ -227,12 +229,12 @@ class RpcTest {
 
             assertThat(response.statusCode()).as(response.body()).isEqualTo(504);
             assertThat(JSON.readTree(response.body()).path("error").asText()).isEqualTo("timeout");
-            assertThat(took).isBetween(Duration.ofMillis(450), Duration.ofMillis(2500));
+            assertThat(took).isBetween(Duration.ofMillis(450), Duration.ofSeconds(20));
 
             Message request = received.poll(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
             assertThat(request).isNotNull();
             assertThat(request.getJMSDeliveryMode()).isEqualTo(DeliveryMode.NON_PERSISTENT);
-            assertThat(request.getJMSExpiration()).isBetween(sentAt + 400, sentAt + 1500);
+            assertThat(request.getJMSExpiration()).isBetween(sentAt + 400, sentAt + 20_000);
             assertThat(request.getJMSReplyTo()).isNotNull();
             assertThat(request.getJMSCorrelationID()).isNotBlank();
             JsonNode body = JSON.readTree(((TextMessage) request).getText());
@@ -263,8 +265,8 @@ class RpcTest {
     void aServiceNobodyServesIs503AtOnce() throws IOException {
         for (String path : List.of("/api/rpc/nobody-serves-this/ping", "/api/query/nobody-serves-this/ping")) {
             long started = System.nanoTime();
-            HttpResponse<String> response = call(path, "");
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+            HttpResponse<String> response = call(path + "?timeout=60s", "");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
             assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
             assertThat(JSON.readTree(response.body()).path("error").asText()).isEqualTo("no such service");
         }
