@@ -27,6 +27,7 @@ public final class HealthReport {
     private final long startedAtNanos = System.nanoTime();
     private volatile Supplier<Map<String, Map<String, Object>>> services = Map::of;
     private volatile Supplier<Map<String, Object>> database;
+    private volatile Supplier<Map<String, Object>> model;
     private final OperatingSystemMXBean os =
             (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
@@ -45,6 +46,11 @@ public final class HealthReport {
     /** The training database, whose state the report includes (one that cannot be read makes the hub degraded). */
     public void watchDatabase(Supplier<Map<String, Object>> database) {
         this.database = database;
+    }
+
+    /** The model J-Prime serves (id and version; null while none is), which the report includes. */
+    public void watchModel(Supplier<Map<String, Object>> model) {
+        this.model = model;
     }
 
     public Map<String, Object> report() {
@@ -81,6 +87,9 @@ public final class HealthReport {
                 warnings.add("training database: " + db.get("error"));
             }
             body.put("db", db);
+        }
+        if (model != null) {
+            body.put("model", model.get());
         }
         body.put("system", system(warnings));
         String status = !problems.isEmpty() ? "critical" : !warnings.isEmpty() ? "degraded" : "healthy";

@@ -3,6 +3,7 @@ package ai.jarvis.trinity.ipc;
 import ai.jarvis.trinity.api.HealthReport;
 import ai.jarvis.trinity.api.ServicesView;
 import ai.jarvis.trinity.runtime.Role;
+import ai.jarvis.trinity.training.JobStore;
 import ai.jarvis.trinity.training.ReactorWorker;
 import ai.jarvis.trinity.training.TrainingApi;
 import java.lang.management.ManagementFactory;
@@ -28,11 +29,13 @@ final class RoleMethods {
             case HUB -> {
                 ServicesView services = beans.lookupByNameAndType("servicesView", ServicesView.class);
                 TrainingApi training = beans.lookupByNameAndType("trainingApi", TrainingApi.class);
+                JobStore models = beans.lookupByNameAndType("jobStore", JobStore.class);
                 methods.add("get_state", List.of(), params -> health.report())
                         .add("list_services", List.of(), params -> services.list("true"))
                         .add("list_jobs", List.of("status", "limit"), params -> training.jobs(
                                 params.text("status").orElse(null),
-                                params.integer("limit").map(String::valueOf).orElse(null)));
+                                params.integer("limit").map(String::valueOf).orElse(null)))
+                        .add("get_deployed_model", List.of(), params -> models.deployedModel().orElse(null));
             }
             case REACTOR -> {
                 ReactorWorker worker = beans.lookupByNameAndType("reactorWorker", ReactorWorker.class);

@@ -41,6 +41,7 @@ final class NodeBeans {
     final Supervisor supervisor;
     final TrainingBeans training;
     final EventBusBeans eventBus;
+    final PrimeBeans prime;
     private volatile ProducerTemplate events;
 
     NodeBeans(Role role, Settings settings, Path home, EmbeddedBroker broker, ConfigFiles files) {
@@ -58,6 +59,10 @@ final class NodeBeans {
                         this::healExit);
         health.watchServices(supervisor == null ? Map::of : supervisor::views);
         this.eventBus = role == Role.HUB ? EventBusBeans.hub(settings) : null;
+        this.prime = role == Role.PRIME ? new PrimeBeans(settings, this::publish) : null;
+        if (prime != null) {
+            health.watchModel(prime.server::health);
+        }
         this.training = role == Role.HUB ? TrainingBeans.hub(settings, broker, this::publish)
                 : role == Role.REACTOR ? TrainingBeans.reactor(settings, serviceName()) : null;
         if (role == Role.HUB) {
@@ -81,6 +86,9 @@ final class NodeBeans {
         }
         if (eventBus != null) {
             eventBus.bindTo(context);
+        }
+        if (prime != null) {
+            prime.bindTo(context);
         }
         RpcBeans.bindTo(context, role, serviceName(), settings, broker);
         if (broker != null) {

@@ -182,7 +182,7 @@ public final class TrinityNode implements AutoCloseable {
     /** Durations given in seconds that routes use in milliseconds, as {@code <key>-ms}. */
     private static final List<String> SECONDS_FOR_ROUTES =
             List.of("jarvis.heartbeat-interval", "jarvis.heartbeat-timeout", "jarvis.cleanup-interval",
-                    "training.staging-poll-interval");
+                    "training.staging-poll-interval", "trinity.model-sync-interval");
 
     private static Properties camelProperties(Role role, Settings settings, ConfigFiles files) {
         Properties properties = settings.resolved();

@@ -217,6 +217,13 @@ public final class JobStore {
                 + "FROM models ORDER BY id, version DESC", JobStore::model);
     }
 
+    /** The model deployed last (by deployed_at), if any was. */
+    public Optional<ModelRecord> deployedModel() {
+        return jdbc.query("SELECT id, version, model_type, path, size_bytes, sha256, metrics, job_id, created_at, deployed_at "
+                + "FROM models WHERE deployed_at IS NOT NULL ORDER BY julianday(deployed_at) DESC, rowid DESC LIMIT 1",
+                JobStore::model).stream().findFirst();
+    }
+
     /** The versions of one model id, newest first; 404 when there are none. */
     public List<ModelRecord> model(String id) {
         List<ModelRecord> versions = jdbc.query("SELECT id, version, model_type, path, size_bytes, sha256, metrics, job_id, "

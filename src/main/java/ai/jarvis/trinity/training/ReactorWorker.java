@@ -1,21 +1,16 @@
 package ai.jarvis.trinity.training;
 
+import ai.jarvis.trinity.util.Sha256;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -276,7 +271,7 @@ public final class ReactorWorker {
         Map<String, Object> artifact = new LinkedHashMap<>();
         artifact.put("path", kept.toString());
         artifact.put("size_bytes", Files.size(kept));
-        artifact.put("sha256", sha256(kept));
+        artifact.put("sha256", Sha256.of(kept));
         completed.put("model", artifact);
         completed.put("metrics", outcome.result.get("metrics"));
         status.accept(completed);
@@ -380,17 +375,6 @@ public final class ReactorWorker {
             return JSON.readTree(trimmed);
         } catch (JsonProcessingException e) {
             return null;
-        }
-    }
-
-    static String sha256(Path file) {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

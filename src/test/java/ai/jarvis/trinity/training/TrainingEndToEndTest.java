@@ -10,6 +10,7 @@ import ai.jarvis.trinity.testing.Http;
 import ai.jarvis.trinity.testing.ReactorSetup;
 import ai.jarvis.trinity.testing.TestHomes;
 import ai.jarvis.trinity.training.trainer.RetrievalModel;
+import ai.jarvis.trinity.util.Sha256;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -101,7 +102,7 @@ class TrainingEndToEndTest {
                     .filter(m -> jobId.equals(m.path("job_id").asText())).findFirst().orElseThrow();
             assertThat(model.path("id").asText()).isEqualTo("retrieval");
             Path modelFile = Path.of(model.path("path").asText());
-            assertThat(model.path("sha256").asText()).isEqualTo(ReactorWorker.sha256(modelFile));
+            assertThat(model.path("sha256").asText()).isEqualTo(Sha256.of(modelFile));
             assertThat(model.path("size_bytes").asLong()).isEqualTo(Files.size(modelFile));
             assertThat(RetrievalModel.load(modelFile).answer("capital of country 7?").answer()).isEqualTo("capital 7");
 
