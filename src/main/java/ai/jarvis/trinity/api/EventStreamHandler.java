@@ -10,7 +10,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * {@code GET /api/events[?topics=training.#,model.#]}: the event bus as Server-Sent Events ({@code id:} the event's
@@ -36,9 +35,8 @@ public final class EventStreamHandler implements Handler<RoutingContext> {
         Long lastEventId;
         try {
             patterns = EventApi.patterns(String.join(",", request.queryParams().getAll("topics")));
-            String lastId = Optional.ofNullable(request.request().getHeader("Last-Event-ID"))
-                    .orElse(request.queryParams().get("last_event_id"));
-            lastEventId = lastId == null || lastId.isBlank() ? null : EventApi.eventId(lastId);
+            String lastId = ServerSentEvents.lastEventId(request);
+            lastEventId = lastId == null ? null : EventApi.eventId(lastId);
         } catch (ApiException e) {
             ApiErrors.refuse(request.response(), e.status(), e.error(), e.detail());
             return;
@@ -67,10 +65,7 @@ public final class EventStreamHandler implements Handler<RoutingContext> {
         }
 
         void begin(Long lastEventId) {
-            response.setChunked(true)
-                    .putHeader("Content-Type", "text/event-stream")
-                    .putHeader("Cache-Control", "no-cache")
-                    .putHeader("X-Accel-Buffering", "no");
+            ServerSentEvents.open(response);
             response.closeHandler(ignored -> stop());
             response.exceptionHandler(ignored -> stop());
             // Subscribed before the window is read: an event added in between comes both ways and is sent once.

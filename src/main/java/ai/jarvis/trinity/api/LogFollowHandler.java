@@ -49,10 +49,7 @@ public final class LogFollowHandler implements Handler<RoutingContext> {
             ApiErrors.refuse(request.response(), e.status(), e.error(), e.detail());
             return;
         }
-        HttpServerResponse response = request.response()
-                .setChunked(true)
-                .putHeader("Content-Type", "text/event-stream")
-                .putHeader("Cache-Control", "no-cache");
+        HttpServerResponse response = ServerSentEvents.open(request.response());
         recent.forEach(line -> response.write(event(line)));
         Follower follower = new Follower(file, response);
         long timer = vertx.setPeriodic(POLL_MS, id -> follower.poll());

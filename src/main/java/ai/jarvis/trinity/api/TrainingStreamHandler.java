@@ -11,7 +11,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * {@code GET /api/training/stream/{job_id}}: Server-Sent Events ({@code event: status}, JSON data, {@code id:} the
@@ -35,11 +34,10 @@ public final class TrainingStreamHandler implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext request) {
         String jobId = request.pathParam("job_id");
-        String lastEventId = Optional.ofNullable(request.request().getHeader("Last-Event-ID"))
-                .orElse(request.queryParams().get("last_event_id"));
+        String lastEventId = ServerSentEvents.lastEventId(request);
         long after;
         try {
-            after = lastEventId == null || lastEventId.isBlank() ? -1 : Long.parseLong(lastEventId.trim());
+            after = lastEventId == null ? -1 : Long.parseLong(lastEventId.trim());
         } catch (NumberFormatException e) {
             ApiErrors.refuse(request.response(), 400, "invalid Last-Event-ID", "'" + lastEventId + "' is not an event id");
             return;
@@ -74,10 +72,7 @@ public final class TrainingStreamHandler implements Handler<RoutingContext> {
         }
 
         void begin(long after) {
-            response.setChunked(true)
-                    .putHeader("Content-Type", "text/event-stream")
-                    .putHeader("Cache-Control", "no-cache")
-                    .putHeader("X-Accel-Buffering", "no");
+            ServerSentEvents.open(response);
             response.write(": job " + jobId + "\n\n");
             unsubscribe = store.subscribe(event -> {
                 if (jobId.equals(event.jobId)) {

@@ -41,6 +41,12 @@ public final class QueueMessages {
         return count;
     }
 
+    /** The queue's consumers; 0 when the queue does not exist (yet). */
+    public int consumers() {
+        Queue queue = find();
+        return queue == null ? 0 : queue.getConsumerCount();
+    }
+
     /** All messages of the queue, waiting or being delivered. */
     public long total() {
         return queue().getMessageCount();
@@ -55,8 +61,12 @@ public final class QueueMessages {
         }
     }
 
+    private Queue find() {
+        return broker.server() == null ? null : broker.server().locateQueue(SimpleString.of(queueName));
+    }
+
     private Queue queue() {
-        Queue queue = broker.server() == null ? null : broker.server().locateQueue(SimpleString.of(queueName));
+        Queue queue = find();
         if (queue == null) {
             throw new IllegalStateException("queue " + queueName + " does not exist on the broker");
         }

@@ -1,6 +1,7 @@
 package ai.jarvis.trinity.ipc;
 
 import ai.jarvis.trinity.api.ApiException;
+import ai.jarvis.trinity.api.ListLimit;
 import ai.jarvis.trinity.broker.EmbeddedBroker;
 import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
@@ -30,8 +31,6 @@ public final class DeadLetters {
     /** Headers a worker route adds to the messages it dead-letters. */
     static final String FAILURE_REASON = "trinity_failure_reason";
     static final String DELIVERY_COUNT = "trinity_delivery_count";
-    private static final int DEFAULT_LIMIT = 100;
-    private static final int MAX_LIMIT = 1000;
 
     private final EmbeddedBroker broker;
 
@@ -41,7 +40,7 @@ public final class DeadLetters {
 
     /** {@code GET /api/queues/{name}/dlq[?limit=100]}: the oldest dead letters first. */
     public List<Map<String, Object>> browse(String name, String limit) {
-        int count = limit(limit);
+        int count = ListLimit.parse(limit);
         org.apache.activemq.artemis.core.server.Queue deadLetters = deadLetterQueue(QueueName.of(name));
         List<Map<String, Object>> letters = new ArrayList<>();
         if (deadLetters == null) {
@@ -53,22 +52,6 @@ public final class DeadLetters {
             }
         }
         return letters;
-    }
-
-    private static int limit(String limit) {
-        if (limit == null) {
-            return DEFAULT_LIMIT;
-        }
-        int count;
-        try {
-            count = Integer.parseInt(limit.trim());
-        } catch (NumberFormatException e) {
-            count = -1;
-        }
-        if (count < 1 || count > MAX_LIMIT) {
-            throw ApiException.badRequest("invalid limit", "limit must be a number from 1 to " + MAX_LIMIT);
-        }
-        return count;
     }
 
     private static Map<String, Object> describe(Message message) {

@@ -1,9 +1,10 @@
 package ai.jarvis.trinity.ipc;
 
 import ai.jarvis.trinity.api.ApiException;
+import ai.jarvis.trinity.api.WaitParameter;
 import ai.jarvis.trinity.broker.EmbeddedBroker;
+import ai.jarvis.trinity.broker.QueueMessages;
 import ai.jarvis.trinity.registry.ServiceRegistry;
-import ai.jarvis.trinity.util.Durations;
 import ai.jarvis.trinity.util.PrintableText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,9 +14,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.core.server.ActiveMQServer;
-import org.apache.activemq.artemis.core.server.Queue;
 
 /**
  * The hub's side of {@code POST /api/rpc/{service}/{method}} and {@code POST /api/query/{service}/{method}}
@@ -47,7 +45,7 @@ public final class RpcClient {
                     "1 to 64 characters: letters, digits, '_', '.' or '-', not starting with a digit");
         }
         String destination = "trinity." + channel + "." + service;
-        if (consumers(destination) == 0) {
+        if (new QueueMessages(broker, destination).consumers() == 0) {
             throw new ApiException(503, "no such service", "nothing answers on " + destination);
         }
         ObjectNode request = JSON.createObjectNode().put("method", method);
@@ -86,12 +84,6 @@ public final class RpcClient {
                 + " within " + call.getTimeoutMillis() + " ms");
     }
 
-    private int consumers(String queueName) {
-        ActiveMQServer server = broker.server();
-        Queue queue = server == null ? null : server.locateQueue(SimpleString.of(queueName));
-        return queue == null ? 0 : queue.getConsumerCount();
-    }
-
     private static JsonNode params(String body) {
         if (body == null || body.isBlank()) {
             return JSON.createObjectNode();
@@ -114,16 +106,11 @@ public final class RpcClient {
         if (timeout == null) {
             return defaultTimeout.compareTo(maxWait) > 0 ? maxWait : defaultTimeout;
         }
-        Duration asked;
-        try {
-            asked = Durations.parse(timeout);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("invalid timeout", e.getMessage());
-        }
+        Duration asked = WaitParameter.parse("timeout", timeout, maxWait);
         if (asked.isZero()) {
             throw ApiException.badRequest("invalid timeout", "the timeout must be more than 0");
         }
-        return asked.compareTo(maxWait) > 0 ? maxWait : asked;
+        return asked;
     }
 
     private static String shorter(String text) {

@@ -1,7 +1,7 @@
 package ai.jarvis.trinity.registry;
 
 import ai.jarvis.trinity.api.ApiException;
-import ai.jarvis.trinity.util.Durations;
+import ai.jarvis.trinity.api.WaitParameter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,19 +33,11 @@ public final class RegistryApi {
     /** The service, waiting for it up to {@code wait} (capped) when given; 404 when it is not there. */
     public ServiceEntry get(String name, String wait) {
         ServiceRegistry.checkName(name);
-        Duration patience = wait == null ? Duration.ZERO : waitParameter(wait);
+        Duration patience = wait == null ? Duration.ZERO : WaitParameter.parse("wait", wait, maxWait);
         return registry.waitFor(name, patience)
                 .orElseThrow(() -> ApiException.notFound("unknown service", name));
     }
 
-    private Duration waitParameter(String wait) {
-        try {
-            Duration asked = Durations.parse(wait);
-            return asked.compareTo(maxWait) > 0 ? maxWait : asked;
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("invalid wait", e.getMessage());
-        }
-    }
 
     public ServiceEntry register(String name, String body) {
         ServiceEntry entry = body == null || body.isBlank() ? new ServiceEntry() : parse(body, ServiceEntry.class);

@@ -94,12 +94,7 @@ final class TrainingBeans implements AutoCloseable {
         ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(settings.get("trinity.broker-url"));
         // No prefetch: a reactor busy with one job must not hold the next ones back from idle reactors.
         factory.setConsumerWindowSize(0);
-        if (settings.isSet("trinity.broker-user")) {
-            factory.setUser(settings.get("trinity.broker-user"));
-            factory.setPassword(settings.get("trinity.broker-password"));
-        }
-        beans.jobConnections = new JmsPoolConnectionFactory();
-        beans.jobConnections.setConnectionFactory(factory);
+        beans.jobConnections = TrinityNode.pooledConnections(factory, settings);
         return beans;
     }
 

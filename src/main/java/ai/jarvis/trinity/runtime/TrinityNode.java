@@ -203,7 +203,11 @@ public final class TrinityNode implements AutoCloseable {
      */
     private static JmsPoolConnectionFactory connectionFactory(Role role, Settings settings) {
         String url = role == Role.HUB ? "vm://" + settings.get("trinity.broker-vm-id") : settings.get("trinity.broker-url");
-        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url);
+        return pooledConnections(new ActiveMQConnectionFactory(url), settings);
+    }
+
+    /** Connections of {@code factory}, pooled, with the broker user when one is configured. */
+    static JmsPoolConnectionFactory pooledConnections(ActiveMQConnectionFactory factory, Settings settings) {
         if (settings.isSet("trinity.broker-user")) {
             factory.setUser(settings.get("trinity.broker-user"));
             factory.setPassword(settings.get("trinity.broker-password"));

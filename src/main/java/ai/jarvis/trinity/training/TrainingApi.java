@@ -1,6 +1,7 @@
 package ai.jarvis.trinity.training;
 
 import ai.jarvis.trinity.api.ApiException;
+import ai.jarvis.trinity.api.ListLimit;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +13,6 @@ public final class TrainingApi {
 
     private static final Set<String> STATUSES = Set.of(Job.QUEUED, Job.STARTING, Job.RUNNING, Job.COMPLETED, Job.FAILED,
             Job.CANCELLED);
-    private static final int MAX_LIMIT = 1000;
 
     private final JobStore store;
 
@@ -25,18 +25,7 @@ public final class TrainingApi {
         if (status != null && !STATUSES.contains(status)) {
             throw ApiException.badRequest("invalid status", "'" + status + "' (one of " + STATUSES + ")");
         }
-        int count = 100;
-        if (limit != null) {
-            try {
-                count = Integer.parseInt(limit.trim());
-            } catch (NumberFormatException e) {
-                count = -1;
-            }
-            if (count < 1 || count > MAX_LIMIT) {
-                throw ApiException.badRequest("invalid limit", "limit must be a number from 1 to " + MAX_LIMIT);
-            }
-        }
-        return store.list(status, count);
+        return store.list(status, ListLimit.parse(limit));
     }
 
     public Job job(String jobId) {
