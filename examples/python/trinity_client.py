@@ -5,6 +5,7 @@
     trinity_client.py enqueue QUEUE JSON [--key IDEMPOTENCY_KEY] [--property NAME=VALUE ...]
     trinity_client.py subscribe PATTERN [--count N] [--timeout SECONDS]
     trinity_client.py rpc SERVICE METHOD [PARAMS_JSON] [--timeout SECONDS]
+    trinity_client.py experiences FILE.jsonl      (one experience per line; - reads stdin)
 
 The broker is TRINITY_AMQP_URL (default amqp://127.0.0.1:5672), or --url. Output is JSON, one object per line.
 Exit codes: 0 done, 1 the broker or the call failed (an error reply, a timeout), 2 usage error.
@@ -59,6 +60,25 @@ def rpc(connection, args):
     return 1 if "error" in answer else 0
 
 
+def experiences(connection, args):
+    """One durable message per experience on trinity.experiences; an experience's id is its duplicate-detection id,
+    so sending the same file twice stores each experience once."""
+    sender = connection.create_sender("queue://trinity.experiences")
+    lines = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8")
+    sent = 0
+    with lines:
+        for line in lines:
+            if not line.strip():
+                continue
+            experience = json.loads(line)
+            properties = {"_AMQ_DUPL_ID": experience["id"]} if "id" in experience else {}
+            sender.send(Message(body=json.dumps(experience), content_type="application/json", durable=True,
+                                properties=properties))
+            sent += 1
+    print(json.dumps({"address": "trinity.experiences", "sent": sent}))
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description="AMQP client of trinity-camel's channels")
     parser.add_argument("--url", default=os.environ.get("TRINITY_AMQP_URL", "amqp://127.0.0.1:5672"))
@@ -77,10 +97,12 @@ def main():
     command.add_argument("method")
     command.add_argument("params", nargs="?", default="{}")
     command.add_argument("--timeout", type=float, default=10)
+    command = commands.add_parser("experiences")
+    command.add_argument("file")
     args = parser.parse_args()
     connection = BlockingConnection(args.url, timeout=30)
     try:
-        return {"enqueue": enqueue, "subscribe": subscribe, "rpc": rpc}[args.command](connection, args)
+        return {"enqueue": enqueue, "subscribe": subscribe, "rpc": rpc, "experiences": experiences}[args.command](connection, args)
     finally:
         connection.close()
 

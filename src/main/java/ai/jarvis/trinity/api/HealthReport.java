@@ -28,6 +28,7 @@ public final class HealthReport {
     private volatile Supplier<Map<String, Map<String, Object>>> services = Map::of;
     private volatile Supplier<Map<String, Object>> database;
     private volatile Supplier<Map<String, Object>> model;
+    private volatile Supplier<Map<String, Object>> breakers;
     private final OperatingSystemMXBean os =
             (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
@@ -46,6 +47,14 @@ public final class HealthReport {
     /** The training database, whose state the report includes (one that cannot be read makes the hub degraded). */
     public void watchDatabase(Supplier<Map<String, Object>> database) {
         this.database = database;
+    }
+
+    /**
+     * The circuit breakers (name to state and counts), which the report includes. An open breaker does not change the
+     * status: it says a service this process calls is failing, not that this process is.
+     */
+    public void watchBreakers(Supplier<Map<String, Object>> breakers) {
+        this.breakers = breakers;
     }
 
     /** The model J-Prime serves (id and version; null while none is), which the report includes. */
@@ -90,6 +99,9 @@ public final class HealthReport {
         }
         if (model != null) {
             body.put("model", model.get());
+        }
+        if (breakers != null) {
+            body.put("breakers", breakers.get());
         }
         body.put("system", system(warnings));
         String status = !problems.isEmpty() ? "critical" : !warnings.isEmpty() ? "degraded" : "healthy";

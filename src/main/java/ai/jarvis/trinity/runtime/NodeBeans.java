@@ -6,14 +6,18 @@ import ai.jarvis.trinity.api.ServicesView;
 import ai.jarvis.trinity.config.ConfigFiles;
 import ai.jarvis.trinity.broker.EmbeddedBroker;
 import ai.jarvis.trinity.config.Settings;
+import ai.jarvis.trinity.ipc.KnownDestinations;
 import ai.jarvis.trinity.ipc.QueueBeans;
 import ai.jarvis.trinity.ipc.RpcBeans;
+import ai.jarvis.trinity.pipeline.PipelineBeans;
 import ai.jarvis.trinity.registry.ProcessIdentity;
 import ai.jarvis.trinity.registry.RegistryApi;
 import ai.jarvis.trinity.registry.RegistryFile;
 import ai.jarvis.trinity.registry.SelfRegistration;
 import ai.jarvis.trinity.registry.ServiceEntry;
 import ai.jarvis.trinity.registry.ServiceRegistry;
+import ai.jarvis.trinity.resilience.Breakers;
+import ai.jarvis.trinity.serving.PrimeProxy;
 import ai.jarvis.trinity.supervisor.ChildEnvironment;
 import ai.jarvis.trinity.supervisor.ServiceExit;
 import ai.jarvis.trinity.supervisor.ServicesConfig;
@@ -42,6 +46,7 @@ final class NodeBeans {
     final TrainingBeans training;
     final EventBusBeans eventBus;
     final PrimeBeans prime;
+    final Breakers breakers;
     private volatile ProducerTemplate events;
 
     NodeBeans(Role role, Settings settings, Path home, EmbeddedBroker broker, ConfigFiles files) {
@@ -59,7 +64,11 @@ final class NodeBeans {
                         this::healExit);
         health.watchServices(supervisor == null ? Map::of : supervisor::views);
         this.eventBus = role == Role.HUB ? EventBusBeans.hub(settings) : null;
-        this.prime = role == Role.PRIME ? new PrimeBeans(settings, this::publish) : null;
+        this.prime = role == Role.PRIME ? new PrimeBeans(settings, serviceName(), this::publish) : null;
+        this.breakers = role == Role.HUB ? Breakers.of(settings, this::publish) : null;
+        if (breakers != null) {
+            health.watchBreakers(breakers::health);
+        }
         if (prime != null) {
             health.watchModel(prime.server::health);
         }
@@ -81,6 +90,10 @@ final class NodeBeans {
             context.getRegistry().bind("supervisor", supervisor);
         }
         context.getRegistry().bind("apiErrors", new ApiErrors());
+        if (breakers != null) {
+            breakers.bindTo(context);
+            context.getRegistry().bind("primeProxy", primeProxy());
+        }
         if (training != null) {
             training.bindTo(context);
         }
@@ -91,8 +104,10 @@ final class NodeBeans {
             prime.bindTo(context);
         }
         RpcBeans.bindTo(context, role, serviceName(), settings, broker);
+        context.getRegistry().bind("knownDestinations", new KnownDestinations());
         if (broker != null) {
             QueueBeans.bindTo(context, broker);
+            PipelineBeans.bindTo(context, settings, broker, this::publish);
         }
         events = context.createProducerTemplate();
     }
@@ -106,6 +121,13 @@ final class NodeBeans {
         if (template != null) {
             template.sendBodyAndHeader("seda:event", event, "trinityTopic", topic);
         }
+    }
+
+    /** The hub's POST /api/generate (routes/generate.yaml); Retry-After of a missing J-Prime: one heartbeat. */
+    private PrimeProxy primeProxy() {
+        long heartbeatSeconds = (settings.getSeconds("jarvis.heartbeat-interval").toMillis() + 999) / 1000;
+        return new PrimeProxy(registry, settings.getInt("trinity.max-prompt-length"),
+                settings.isSet("trinity.api-token") ? settings.get("trinity.api-token") : null, Math.max(1, heartbeatSeconds));
     }
 
     /** A supervised process ended: the healing route (routes/supervisor.yaml) takes it from here. */

@@ -44,6 +44,7 @@ final class TrainingBeans implements AutoCloseable {
     private JobStore store;
     private TrainingCoordinator coordinator;
     private JobStatusHandler statusHandler;
+    private ModelBeans models;
     private ReactorWorker worker;
     private JmsPoolConnectionFactory jobConnections;
 
@@ -73,8 +74,9 @@ final class TrainingBeans implements AutoCloseable {
                     }
                 }, settings.get("training.default-model-type"), settings.getInt("training.default-epochs"),
                 settings.getBoolean("dropbox.cleanup-enabled"));
+        beans.models = new ModelBeans(beans.database.dataSource(), beans.store, publish);
         beans.statusHandler = new JobStatusHandler(beans.store, channels, settings.getBoolean("trinity.auto-deploy"),
-                model -> publish.accept("model.deployed", model));
+                beans.models.registry::recorded);
         return beans;
     }
 
@@ -128,6 +130,7 @@ final class TrainingBeans implements AutoCloseable {
             context.getRegistry().bind("trainingApi", new TrainingApi(store));
             context.getRegistry().bind("trainingCoordinator", coordinator);
             context.getRegistry().bind("jobStatusHandler", statusHandler);
+            models.bindTo(context);
         }
         if (worker != null) {
             context.getRegistry().bind("reactorWorker", worker);

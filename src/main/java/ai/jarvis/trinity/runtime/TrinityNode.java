@@ -182,7 +182,8 @@ public final class TrinityNode implements AutoCloseable {
     /** Durations given in seconds that routes use in milliseconds, as {@code <key>-ms}. */
     private static final List<String> SECONDS_FOR_ROUTES =
             List.of("jarvis.heartbeat-interval", "jarvis.heartbeat-timeout", "jarvis.cleanup-interval",
-                    "training.staging-poll-interval", "trinity.model-sync-interval");
+                    "training.staging-poll-interval", "trinity.model-sync-interval", "trinity.training-flush-interval",
+                    "trinity.feedback-interval");
 
     private static Properties camelProperties(Role role, Settings settings, ConfigFiles files) {
         Properties properties = settings.resolved();
@@ -263,6 +264,11 @@ public final class TrinityNode implements AutoCloseable {
     /** Client URLs of the broker by acceptor name (hub only; empty elsewhere). */
     public Map<String, String> brokerUrls() {
         return broker == null ? Map.of() : broker.urls();
+    }
+
+    /** The embedded broker (hub only; empty elsewhere). */
+    public Optional<EmbeddedBroker> broker() {
+        return Optional.ofNullable(broker);
     }
 
     /** Stops HTTP and the routes, then the broker, then lets go of TRINITY_HOME. Only the first call stops. */

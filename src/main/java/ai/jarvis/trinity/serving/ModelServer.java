@@ -37,13 +37,16 @@ public final class ModelServer {
     private final Path modelsDir;
     private final int maxPromptLength;
     private final BiConsumer<String, Object> publish;
+    private final UsageMeter usage;
     private final AtomicReference<ServedModel> serving = new AtomicReference<>();
     private ModelRecord lastRejected;
 
-    public ModelServer(Path modelsDir, int maxPromptLength, BiConsumer<String, Object> publish) {
+    /** {@code usage} counts every answer (and failure) of a served model, for J-Prime's feedback reports. */
+    public ModelServer(Path modelsDir, int maxPromptLength, BiConsumer<String, Object> publish, UsageMeter usage) {
         this.modelsDir = modelsDir;
         this.maxPromptLength = maxPromptLength;
         this.publish = publish;
+        this.usage = usage;
     }
 
     /**
@@ -64,7 +67,7 @@ public final class ModelServer {
         }
     }
 
-    /** A {@code model.deployed} event: its model is loaded now. */
+    /** A {@code model.deployed} or {@code model.rolled_back} event (the record deployed now): its model is loaded now. */
     public void deployed(String event) throws IOException {
         load(JSON.readValue(event, ModelRecord.class));
     }
@@ -95,13 +98,21 @@ public final class ModelServer {
         if (served == null) {
             throw new ApiException(503, "no model", "J-Prime has not loaded a model yet: none is deployed, or it is not verified");
         }
-        RetrievalModel.Answer answer = served.model().answer(prompt);
+        RetrievalModel.Answer answer;
+        try {
+            answer = served.model().answer(prompt);
+        } catch (RuntimeException e) {
+            usage.failed(served.record());
+            throw e;
+        }
+        long elapsed = System.nanoTime() - started;
+        usage.answered(served.record(), elapsed);
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("answer", answer.answer());
         reply.put("model_id", served.record().id);
         reply.put("version", served.record().version);
         reply.put("similarity", answer.similarity());
-        reply.put("latency_ms", Math.round((System.nanoTime() - started) / 1e3) / 1e3);
+        reply.put("latency_ms", Math.round(elapsed / 1e3) / 1e3);
         return reply;
     }
 

@@ -25,15 +25,16 @@ public final class JobStatusHandler {
     private final JobStore store;
     private final TrainingCoordinator.Channels channels;
     private final boolean autoDeploy;
-    private final Consumer<ModelRecord> deployed;
+    private final Consumer<ModelRecord> recorded;
     private final CountDownLatch reconciled = new CountDownLatch(1);
 
+    /** {@code recorded} hears of every model a completed job stored (deployed at once with {@code autoDeploy}). */
     public JobStatusHandler(JobStore store, TrainingCoordinator.Channels channels, boolean autoDeploy,
-                            Consumer<ModelRecord> deployed) {
+                            Consumer<ModelRecord> recorded) {
         this.store = store;
         this.channels = channels;
         this.autoDeploy = autoDeploy;
-        this.deployed = deployed;
+        this.recorded = recorded;
     }
 
     /** Statuses are applied once the jobs an earlier hub left unfinished are reconciled. */
@@ -141,6 +142,7 @@ public final class JobStatusHandler {
         ModelRecord record = new ModelRecord();
         record.id = job.config != null && job.config.hasNonNull("model_id") ? job.config.get("model_id").asText() : job.modelType;
         record.modelType = job.modelType;
+        record.capabilities = model.get("capabilities");
         record.path = model.get("path").asText();
         record.sizeBytes = model.path("size_bytes").asLong();
         record.sha256 = model.get("sha256").asText();
@@ -149,9 +151,7 @@ public final class JobStatusHandler {
         record.deployedAt = autoDeploy ? store.now() : null;
         store.complete(job.jobId, "trained " + record.id, columns, record).ifPresent(saved -> {
             LOG.info("Job {} completed: model {} version {} ({} bytes)", job.jobId, saved.id, saved.version, saved.sizeBytes);
-            if (autoDeploy) {
-                deployed.accept(saved);
-            }
+            recorded.accept(saved);
         });
     }
 

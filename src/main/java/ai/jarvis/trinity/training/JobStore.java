@@ -39,16 +39,22 @@ public final class JobStore {
     private static final String JOB_COLUMNS = "id, status, model_type, epochs, config, source, dataset_path, "
             + "dataset_name, experiences, dataset_bytes, attempt, run_id, reactor, progress, epoch, loss, metrics, detail, "
             + "error, model_id, model_version, created_at, updated_at, started_at, finished_at";
+    /** A version is deployed when it is its model id's latest deployment (ModelDeployments). */
+    private static final String MODEL_SELECT = "SELECT m.id, m.version, m.model_type, m.capabilities, m.path, m.size_bytes, "
+            + "m.sha256, m.metrics, m.job_id, m.created_at, m.deployed_at, COALESCE((SELECT d.version FROM deployments d "
+            + "WHERE d.model_id = m.id ORDER BY d.id DESC LIMIT 1) = m.version, 0) AS deployed FROM models m";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final Clock clock;
+    private final ModelDeployments deployments;
     private final List<Consumer<JobEvent>> listeners = new CopyOnWriteArrayList<>();
 
     public JobStore(DataSource dataSource, Clock clock) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.clock = clock;
+        this.deployments = new ModelDeployments(dataSource);
     }
 
     /** {@code listener} hears of every transition and progress event once it is stored. */
@@ -127,7 +133,8 @@ public final class JobStore {
 
     /**
      * Completes the job and records its model as the next version of {@code model.id}, in one transaction: there is
-     * never a completed job without its model, nor a model of a job that did not complete.
+     * never a completed job without its model, nor a model of a job that did not complete. A model with a
+     * {@code deployedAt} is deployed in the same transaction.
      */
     public synchronized Optional<ModelRecord> complete(String jobId, String detail, Map<String, Object> columns,
                                                        ModelRecord model) {
@@ -143,9 +150,17 @@ public final class JobStore {
                 status.setRollbackOnly();
                 return done;
             }
-            jdbc.update("INSERT INTO models (id, version, model_type, path, size_bytes, sha256, metrics, job_id, created_at, "
-                            + "deployed_at) VALUES (?,?,?,?,?,?,?,?,?,?)", model.id, model.version, model.modelType, model.path,
-                    model.sizeBytes, model.sha256, text(model.metrics), jobId, model.createdAt, model.deployedAt);
+            if (model.capabilities == null || !model.capabilities.isArray()) {
+                model.capabilities = JSON.createArrayNode();
+            }
+            jdbc.update("INSERT INTO models (id, version, model_type, capabilities, path, size_bytes, sha256, metrics, job_id, "
+                            + "created_at) VALUES (?,?,?,?,?,?,?,?,?,?)", model.id, model.version, model.modelType,
+                    model.capabilities.toString(), model.path, model.sizeBytes, model.sha256, text(model.metrics), jobId,
+                    model.createdAt);
+            if (model.deployedAt != null) {
+                deployments.deploy(model.id, model.version, model.deployedAt);
+            }
+            model.deployed = model.deployedAt != null;
             return done;
         });
         event.ifPresent(this::tell);
@@ -213,25 +228,37 @@ public final class JobStore {
     }
 
     public List<ModelRecord> models() {
-        return jdbc.query("SELECT id, version, model_type, path, size_bytes, sha256, metrics, job_id, created_at, deployed_at "
-                + "FROM models ORDER BY id, version DESC", JobStore::model);
+        return jdbc.query(MODEL_SELECT + " ORDER BY m.id, m.version DESC", JobStore::model);
     }
 
-    /** The model deployed last (by deployed_at), if any was. */
+    /**
+     * The model deployed last: the version the latest deploy or rollback of any model id went to (what J-Prime
+     * serves), if any was.
+     */
     public Optional<ModelRecord> deployedModel() {
-        return jdbc.query("SELECT id, version, model_type, path, size_bytes, sha256, metrics, job_id, created_at, deployed_at "
-                + "FROM models WHERE deployed_at IS NOT NULL ORDER BY julianday(deployed_at) DESC, rowid DESC LIMIT 1",
-                JobStore::model).stream().findFirst();
+        return jdbc.query(MODEL_SELECT + " JOIN deployments latest ON latest.model_id = m.id AND latest.version = m.version "
+                + "ORDER BY latest.id DESC LIMIT 1", JobStore::model).stream().findFirst();
     }
 
     /** The versions of one model id, newest first; 404 when there are none. */
     public List<ModelRecord> model(String id) {
-        List<ModelRecord> versions = jdbc.query("SELECT id, version, model_type, path, size_bytes, sha256, metrics, job_id, "
-                + "created_at, deployed_at FROM models WHERE id = ? ORDER BY version DESC", JobStore::model, id);
+        List<ModelRecord> versions = jdbc.query(MODEL_SELECT + " WHERE m.id = ? ORDER BY m.version DESC", JobStore::model, id);
         if (versions.isEmpty()) {
             throw ApiException.notFound("unknown model", id);
         }
         return versions;
+    }
+
+    /** One version of a model id. */
+    public Optional<ModelRecord> model(String id, int version) {
+        return jdbc.query(MODEL_SELECT + " WHERE m.id = ? AND m.version = ?", JobStore::model, id, version).stream()
+                .findFirst();
+    }
+
+    /** The newest version of every model id, oldest id first. */
+    public List<ModelRecord> newestVersions() {
+        return jdbc.query(MODEL_SELECT + " WHERE m.version = (SELECT MAX(version) FROM models n WHERE n.id = m.id) "
+                + "ORDER BY m.id", JobStore::model);
     }
 
     private void tell(JobEvent event) {
@@ -307,6 +334,7 @@ public final class JobStore {
         model.id = row.getString("id");
         model.version = row.getInt("version");
         model.modelType = row.getString("model_type");
+        model.capabilities = tree(row.getString("capabilities"));
         model.path = row.getString("path");
         model.sizeBytes = row.getLong("size_bytes");
         model.sha256 = row.getString("sha256");
@@ -314,6 +342,7 @@ public final class JobStore {
         model.jobId = row.getString("job_id");
         model.createdAt = row.getString("created_at");
         model.deployedAt = row.getString("deployed_at");
+        model.deployed = row.getBoolean("deployed");
         return model;
     }
 

@@ -272,6 +272,10 @@ public final class ReactorWorker {
         artifact.put("path", kept.toString());
         artifact.put("size_bytes", Files.size(kept));
         artifact.put("sha256", Sha256.of(kept));
+        JsonNode capabilities = outcome.result.get("capabilities");
+        if (capabilities != null && capabilities.isArray()) {
+            artifact.put("capabilities", capabilities);
+        }
         completed.put("model", artifact);
         completed.put("metrics", outcome.result.get("metrics"));
         status.accept(completed);

@@ -13,13 +13,15 @@ import java.util.Locale;
 
 /**
  * The drop-box (TRAINING_DROPBOX_DIR). Its top level is the users' drop zone; {@code jobs/} holds the datasets of
- * accepted jobs until a reactor takes them, and {@code .failed/} the drops that could not be read, each with a
- * {@code <name>.reason} file. The watcher scans the top level only, so neither folder is ever picked up again.
+ * accepted jobs until a reactor takes them, {@code .failed/} the drops that could not be read, each with a
+ * {@code <name>.reason} file, and {@code pipeline/} the data pipeline's batches. The watcher scans the top level only,
+ * so none of these folders is ever picked up again.
  */
 public final class StagingArea {
 
     public static final String JOBS = "jobs";
     public static final String FAILED = ".failed";
+    public static final String PIPELINE = "pipeline";
 
     private final Path root;
 
@@ -44,8 +46,8 @@ public final class StagingArea {
 
     /**
      * The dataset file a request names, relative to the staging dir or absolute; 400 when it resolves (through
-     * {@code ..} or symbolic links) to anything outside the staging dir or inside {@code jobs/} or {@code .failed/}
-     * (another job's dataset must not be taken), or is not a readable .json/.jsonl file.
+     * {@code ..} or symbolic links) to anything outside the staging dir or inside {@code jobs/}, {@code .failed/} or
+     * {@code pipeline/} (another job's dataset, or the pipeline's batches, must not be taken), or is not a readable .json/.jsonl file.
      * Nothing outside the staging dir is read, not even to say whether it exists.
      */
     public Path resolveInside(String datasetPath) {
@@ -72,9 +74,11 @@ public final class StagingArea {
         if (!real.startsWith(root)) {
             throw outside(datasetPath);
         }
-        if (real.startsWith(root.resolve(JOBS)) || real.startsWith(root.resolve(FAILED))) {
-            throw ApiException.badRequest("invalid dataset_path", datasetPath + " is in " + JOBS + "/ or " + FAILED
-                    + "/, which hold the datasets of accepted jobs and rejected drops; drop a new file instead");
+        if (real.startsWith(root.resolve(JOBS)) || real.startsWith(root.resolve(FAILED))
+                || real.startsWith(root.resolve(PIPELINE))) {
+            throw ApiException.badRequest("invalid dataset_path", datasetPath + " is in " + JOBS + "/, " + FAILED
+                    + "/ or " + PIPELINE + "/, which hold the datasets of accepted jobs, rejected drops and the data "
+                    + "pipeline's batches; drop a new file instead");
         }
         if (!Files.isRegularFile(real)) {
             throw ApiException.badRequest("invalid dataset_path", datasetPath + " is not a file");

@@ -2,10 +2,7 @@ package ai.jarvis.trinity.training;
 
 import ai.jarvis.trinity.api.ApiException;
 import ai.jarvis.trinity.api.ListLimit;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /** The query side of the training REST API: parameters checked, answers from the job store. */
@@ -30,22 +27,5 @@ public final class TrainingApi {
 
     public Job job(String jobId) {
         return store.get(jobId);
-    }
-
-    public List<ModelRecord> models() {
-        return store.models();
-    }
-
-    /** {@code GET /api/models/{id}}: the model, its deployed version and all its versions, newest first. */
-    public Map<String, Object> model(String id) {
-        List<ModelRecord> versions = store.model(id);
-        Map<String, Object> model = new LinkedHashMap<>();
-        model.put("id", id);
-        model.put("model_type", versions.get(0).modelType);
-        model.put("latest_version", versions.get(0).version);
-        model.put("deployed_version", versions.stream().filter(v -> v.deployedAt != null)
-                .max(Comparator.comparing(v -> v.deployedAt)).map(v -> v.version).orElse(null));
-        model.put("versions", versions);
-        return model;
     }
 }

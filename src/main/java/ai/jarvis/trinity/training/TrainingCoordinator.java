@@ -150,8 +150,15 @@ public final class TrainingCoordinator {
      * memory whatever their number.
      */
     public Job submit(Iterator<Experience> experiences, Options options) {
+        return submit(newJobId(), "experiences", experiences, options);
+    }
+
+    /**
+     * The same under a job id the caller chose ({@link #newJobId()}) and with its own source, so that the caller can
+     * tell later whether the job was created (the data pipeline's claims, after a crash).
+     */
+    public Job submit(String jobId, String source, Iterator<Experience> experiences, Options options) {
         options.check();
-        String jobId = newJobId();
         try (ExperienceWriter writer = ExperienceWriter.create(staging.jobDataset(jobId, ".jsonl"))) {
             while (experiences.hasNext()) {
                 writer.write(experiences.next());
@@ -160,7 +167,7 @@ public final class TrainingCoordinator {
                 throw ApiException.badRequest("empty experience list", "a job needs at least one experience");
             }
             writer.commit();
-            return enqueue(newJob(jobId, "experiences", writer.target(), null, writer.count(), options));
+            return enqueue(newJob(jobId, source, writer.target(), null, writer.count(), options));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -321,7 +328,7 @@ public final class TrainingCoordinator {
         }
     }
 
-    private static String newJobId() {
+    public static String newJobId() {
         return "job-" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 }

@@ -1,7 +1,7 @@
 package ai.jarvis.trinity.training;
 
 import ai.jarvis.trinity.config.ConfigurationException;
-import com.zaxxer.hikari.HikariConfig;
+import ai.jarvis.trinity.util.SqlitePool;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,8 +15,6 @@ import java.time.Instant;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteDataSource;
 
 /**
  * The training state database (TRAINING_STATE_DB): SQLite in WAL mode, a small connection pool, and the schema
@@ -37,23 +35,7 @@ public final class TrainingDatabase implements AutoCloseable {
     }
 
     public static TrainingDatabase open(Path file) {
-        SQLiteConfig sqlite = new SQLiteConfig();
-        sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        // NORMAL in WAL mode: a committed transaction survives a crash of the process (kill -9), which is what a
-        // job needs; only a power cut may lose the last commits.
-        sqlite.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-        sqlite.setBusyTimeout(10_000);
-        sqlite.enforceForeignKeys(true);
-        sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-        SQLiteDataSource sqliteSource = new SQLiteDataSource(sqlite);
-        sqliteSource.setUrl("jdbc:sqlite:" + file);
-        HikariConfig config = new HikariConfig();
-        config.setDataSource(sqliteSource);
-        config.setPoolName("training-db");
-        config.setMaximumPoolSize(4);
-        config.setMinimumIdle(1);
-        config.setInitializationFailTimeout(-1);
-        HikariDataSource pool = new HikariDataSource(config);
+        HikariDataSource pool = SqlitePool.open(file, "training-db");
         try {
             return new TrainingDatabase(pool, migrate(pool, file));
         } catch (SQLException | IOException | RuntimeException e) {

@@ -204,19 +204,6 @@ class RpcTest {
     }
 
     @Test
-    void aRequesterThatLeftBeforeItsReplyBreaksNothing() throws Exception {
-        Connection leaving = new ActiveMQConnectionFactory(hub.brokerUrls().get("core")).createConnection();
-        try (leaving) {
-            Session session = leaving.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            TextMessage request = session.createTextMessage("{\"method\": \"get_state\"}");
-            request.setJMSReplyTo(session.createTemporaryQueue());
-            session.createProducer(session.createQueue("trinity.rpc.jarvis-body")).send(request);
-        }
-        assertThat(rawRequest("trinity.rpc.jarvis-body", "{\"method\": \"ping\"}").path("result").path("service")
-                .asText()).isEqualTo("jarvis-body");
-    }
-
-    @Test
     void aServiceThatNeverRepliesIs504AfterTheTimeoutAndItsRequestIsNonPersistentAndExpires() throws Exception {
         try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             // Listening, not receiving after the call: by then the request has expired, and the client drops it.

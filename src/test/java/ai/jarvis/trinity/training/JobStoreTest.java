@@ -52,10 +52,11 @@ class JobStoreTest {
 
     @Test
     void theSchemaIsCreatedOnFirstOpen() {
-        assertThat(database.schemaVersion()).isEqualTo(1);
-        assertThat(sql().queryForList("SELECT version FROM schema_version", Integer.class)).containsExactly(1);
+        assertThat(database.schemaVersion()).isEqualTo(2);
+        assertThat(sql().queryForList("SELECT version FROM schema_version", Integer.class)).containsExactly(1, 2);
         assertThat(sql().queryForList("SELECT name FROM sqlite_master WHERE type = 'table'", String.class))
-                .contains("jobs", "job_events", "job_transitions_allowed", "models");
+                .contains("jobs", "job_events", "job_transitions_allowed", "models", "deployments", "model_usage",
+                        "model_ratings");
     }
 
     @Test
@@ -65,8 +66,8 @@ class JobStoreTest {
 
         openStore();
 
-        assertThat(database.schemaVersion()).isEqualTo(1);
-        assertThat(sql().queryForList("SELECT version FROM schema_version", Integer.class)).containsExactly(1);
+        assertThat(database.schemaVersion()).isEqualTo(2);
+        assertThat(sql().queryForList("SELECT version FROM schema_version", Integer.class)).containsExactly(1, 2);
         assertThat(store.get("kept").status).isEqualTo(Job.QUEUED);
         assertThat(store.events("kept", 0)).hasSize(1);
     }
@@ -303,6 +304,30 @@ class JobStoreTest {
                 .containsEntry("model_id", "assistant").containsEntry("model_version", 2);
         assertThat(heard).extracting(e -> e.jobId + ":" + e.status).endsWith("first:completed", "second:completed",
                 "other:completed");
+    }
+
+    @Test
+    void aModelCompletedWithADeploymentTimeIsDeployedAndTheLatestDeploymentIsTheDeployedModel() {
+        jobIn("first", Job.RUNNING);
+        jobIn("second", Job.RUNNING);
+        jobIn("undeployed", Job.RUNNING);
+        ModelRecord assistant = model("assistant");
+        assistant.deployedAt = store.now();
+        store.complete("first", "trained assistant", Map.of(), assistant);
+        ModelRecord ranker = model("ranker");
+        ranker.deployedAt = store.now();
+        store.complete("second", "trained ranker", Map.of(), ranker);
+        store.complete("undeployed", "trained assistant", Map.of(), model("assistant"));
+
+        assertThat(store.deployedModel()).get().extracting(m -> m.id + ":" + m.version).isEqualTo("ranker:1");
+        assertThat(store.model("assistant")).extracting(m -> m.version, m -> m.deployed)
+                .containsExactly(tuple(2, false), tuple(1, true));
+        assertThat(store.model("assistant", 1)).get().extracting(m -> m.capabilities.size()).isEqualTo(0);
+        assertThat(sql().queryForList("SELECT model_id || ':' || version || ':' || action FROM deployments ORDER BY id",
+                String.class)).containsExactly("assistant:1:deploy", "ranker:1:deploy");
+
+        new ModelDeployments(database.dataSource()).deploy("assistant", 1, store.now());
+        assertThat(store.deployedModel()).get().extracting(m -> m.id + ":" + m.version).isEqualTo("assistant:1");
     }
 
     @ParameterizedTest

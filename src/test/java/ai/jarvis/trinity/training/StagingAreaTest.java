@@ -165,15 +165,18 @@ class StagingAreaTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jobs/job-1.jsonl", ".failed/bad.jsonl", "sub/../jobs/job-1.jsonl"})
-    void theDatasetOfAnAcceptedJobOrARejectedDropCannotBeNamed(String datasetPath) throws IOException {
+    @ValueSource(strings = {"jobs/job-1.jsonl", ".failed/bad.jsonl", "sub/../jobs/job-1.jsonl",
+            "pipeline/pending/batch-1.jsonl"})
+    void theDatasetOfAnAcceptedJobARejectedDropOrAPipelineBatchCannotBeNamed(String datasetPath) throws IOException {
         Path taken = write("jobs/job-1.jsonl");
         Path rejected = write(".failed/bad.jsonl");
+        Path batch = write("pipeline/pending/batch-1.jsonl");
 
         assertRefused(() -> staging.resolveInside(datasetPath), "invalid dataset_path");
 
         assertThat(taken).hasContent(DATASET);
         assertThat(rejected).hasContent(DATASET);
+        assertThat(batch).hasContent(DATASET);
     }
 
     @Test

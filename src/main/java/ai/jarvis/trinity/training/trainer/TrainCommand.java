@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
             "Progress: one JSON object per stdout line, e.g. {\"epoch\": 1, \"epochs\": 3, \"progress\": 0.3333,"
                     + " \"loss\": 0.52, ...}.",
             "The last line is the result: {\"status\": \"completed\", \"model_file\": \"model.json\","
-                    + " \"metrics\": {...}}.",
+                    + " \"capabilities\": [\"generate\"], \"metrics\": {...}}.",
             "Each option may come from its environment variable instead; the option wins."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -103,6 +103,7 @@ public final class TrainCommand implements Callable<Integer> {
             ObjectNode resultLine = JSON.createObjectNode()
                     .put("status", "completed")
                     .put("model_file", result.modelFile());
+            resultLine.putArray("capabilities").add("generate");
             resultLine.set("metrics", result.metrics());
             printLine(out, resultLine);
             return 0;
