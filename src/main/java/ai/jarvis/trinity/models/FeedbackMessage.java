@@ -1,5 +1,6 @@
 package ai.jarvis.trinity.models;
 
+import ai.jarvis.trinity.ipc.InvalidMessageException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -34,25 +35,25 @@ public final class FeedbackMessage {
     }
 
     /** A message as it arrived on trinity.feedback. */
-    public static FeedbackMessage parse(String body) throws InvalidFeedbackException {
+    public static FeedbackMessage parse(String body) throws InvalidMessageException {
         FeedbackMessage message = new FeedbackMessage(object(body));
         String kind = message.requiredText("kind");
         message.requiredText("model_id");
         switch (kind) {
             case USAGE -> message.checkUsage();
             case RATING -> message.checkRating();
-            default -> throw new InvalidFeedbackException("unknown kind '" + kind + "' (usage or rating)");
+            default -> throw new InvalidMessageException("unknown kind '" + kind + "' (usage or rating)");
         }
         return message;
     }
 
     /** The body of {@code POST /api/feedback}: only {@link #RATING_REQUEST_FIELDS}, checked as a rating. */
-    static FeedbackMessage ratingRequest(String body) throws InvalidFeedbackException {
+    static FeedbackMessage ratingRequest(String body) throws InvalidMessageException {
         ObjectNode request = object(body);
         for (Iterator<String> names = request.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!RATING_REQUEST_FIELDS.contains(name)) {
-                throw new InvalidFeedbackException("unknown field '" + name + "' (fields: model_id, version, rating, comment, prompt)");
+                throw new InvalidMessageException("unknown field '" + name + "' (fields: model_id, version, rating, comment, prompt)");
             }
         }
         request.put("kind", RATING);
@@ -62,87 +63,87 @@ public final class FeedbackMessage {
         return message;
     }
 
-    private static ObjectNode object(String body) throws InvalidFeedbackException {
+    private static ObjectNode object(String body) throws InvalidMessageException {
         JsonNode node;
         try {
             node = JSON.readTree(body == null ? "" : body);
         } catch (JsonProcessingException e) {
-            throw new InvalidFeedbackException("malformed JSON: " + e.getOriginalMessage());
+            throw new InvalidMessageException("malformed JSON: " + e.getOriginalMessage());
         }
         if (node == null || !node.isObject()) {
-            throw new InvalidFeedbackException("the message must be a JSON object");
+            throw new InvalidMessageException("the message must be a JSON object");
         }
         return (ObjectNode) node;
     }
 
-    private void checkUsage() throws InvalidFeedbackException {
+    private void checkUsage() throws InvalidMessageException {
         requiredVersion();
         long requests = count("requests");
         long errors = count("errors");
         if (errors > requests) {
-            throw new InvalidFeedbackException("'errors' (" + errors + ") cannot exceed 'requests' (" + requests + ")");
+            throw new InvalidMessageException("'errors' (" + errors + ") cannot exceed 'requests' (" + requests + ")");
         }
         JsonNode latency = fields.path("latency_ms");
         if (!latency.isMissingNode() && !latency.isNull()) {
             if (!latency.isObject()) {
-                throw new InvalidFeedbackException("'latency_ms' must be an object {p50, p95, p99, max}");
+                throw new InvalidMessageException("'latency_ms' must be an object {p50, p95, p99, max}");
             }
             for (String percentile : new String[] {"p50", "p95", "p99", "max"}) {
                 JsonNode value = latency.path(percentile);
                 if (!value.isMissingNode() && !value.isNull() && (!value.isNumber() || value.asDouble() < 0)) {
-                    throw new InvalidFeedbackException("'latency_ms." + percentile + "' must be a number of milliseconds");
+                    throw new InvalidMessageException("'latency_ms." + percentile + "' must be a number of milliseconds");
                 }
             }
         }
     }
 
-    private void checkRating() throws InvalidFeedbackException {
+    private void checkRating() throws InvalidMessageException {
         JsonNode version = fields.path("version");
         if (!version.isMissingNode() && !version.isNull()) {
             requiredVersion();
         }
         JsonNode rating = fields.path("rating");
         if (!rating.isIntegralNumber() || rating.asLong() < 1 || rating.asLong() > 5) {
-            throw new InvalidFeedbackException("'rating' must be a whole number from 1 to 5");
+            throw new InvalidMessageException("'rating' must be a whole number from 1 to 5");
         }
         optionalText("comment", MAX_COMMENT_LENGTH);
         optionalText("prompt", MAX_PROMPT_LENGTH);
     }
 
-    private String requiredText(String name) throws InvalidFeedbackException {
+    private String requiredText(String name) throws InvalidMessageException {
         JsonNode value = fields.path(name);
         if (!value.isTextual() || value.asText().isBlank()) {
-            throw new InvalidFeedbackException("'" + name + "' must be a non-empty string");
+            throw new InvalidMessageException("'" + name + "' must be a non-empty string");
         }
         return value.asText();
     }
 
-    private void requiredVersion() throws InvalidFeedbackException {
+    private void requiredVersion() throws InvalidMessageException {
         JsonNode version = fields.path("version");
         if (!version.isIntegralNumber() || !version.canConvertToInt() || version.asInt() < 1) {
-            throw new InvalidFeedbackException("'version' must be a whole number from 1");
+            throw new InvalidMessageException("'version' must be a whole number from 1");
         }
     }
 
-    private long count(String name) throws InvalidFeedbackException {
+    private long count(String name) throws InvalidMessageException {
         JsonNode value = fields.path(name);
         if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 0) {
-            throw new InvalidFeedbackException("'" + name + "' must be a whole number from 0");
+            throw new InvalidMessageException("'" + name + "' must be a whole number from 0");
         }
         return value.asLong();
     }
 
-    private void optionalText(String name, int maxLength) throws InvalidFeedbackException {
+    private void optionalText(String name, int maxLength) throws InvalidMessageException {
         JsonNode value = fields.path(name);
         if (value.isMissingNode() || value.isNull()) {
             return;
         }
         if (!value.isTextual()) {
-            throw new InvalidFeedbackException("'" + name + "' must be a string");
+            throw new InvalidMessageException("'" + name + "' must be a string");
         }
         String text = value.asText();
         if (text.codePointCount(0, text.length()) > maxLength) {
-            throw new InvalidFeedbackException("'" + name + "' is longer than " + maxLength + " characters");
+            throw new InvalidMessageException("'" + name + "' is longer than " + maxLength + " characters");
         }
     }
 

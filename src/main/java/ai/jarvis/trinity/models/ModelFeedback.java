@@ -1,6 +1,7 @@
 package ai.jarvis.trinity.models;
 
 import ai.jarvis.trinity.api.ApiException;
+import ai.jarvis.trinity.ipc.InvalidMessageException;
 import ai.jarvis.trinity.training.JobStore;
 import ai.jarvis.trinity.training.ModelDeployments;
 import ai.jarvis.trinity.training.ModelRecord;
@@ -41,7 +42,7 @@ public final class ModelFeedback {
         FeedbackMessage message;
         try {
             message = FeedbackMessage.ratingRequest(body);
-        } catch (InvalidFeedbackException e) {
+        } catch (InvalidMessageException e) {
             throw ApiException.badRequest(e.getMessage().startsWith("malformed JSON") ? "malformed JSON" : "invalid feedback",
                     e.getMessage());
         }
@@ -57,18 +58,18 @@ public final class ModelFeedback {
     }
 
     /** A message of trinity.feedback, recorded against its model version; a redelivered one is not counted again. */
-    public void record(String body, String messageId) throws InvalidFeedbackException {
+    public void record(String body, String messageId) throws InvalidMessageException {
         FeedbackMessage message = FeedbackMessage.parse(body);
         List<ModelRecord> versions;
         try {
             versions = store.model(message.modelId());
         } catch (ApiException unknown) {
-            throw new InvalidFeedbackException("unknown model '" + message.modelId() + "'");
+            throw new InvalidMessageException("unknown model '" + message.modelId() + "'");
         }
         if (message.version() == null) {
             message.version(defaultVersion(message.modelId(), versions));
         } else if (versions.stream().noneMatch(v -> v.version == message.version())) {
-            throw new InvalidFeedbackException("model '" + message.modelId() + "' has no version " + message.version());
+            throw new InvalidMessageException("model '" + message.modelId() + "' has no version " + message.version());
         }
         String feedbackId = message.feedbackId() != null ? message.feedbackId() : messageId;
         boolean stored = FeedbackMessage.USAGE.equals(message.kind()) ? storeUsage(message, feedbackId)

@@ -2,6 +2,7 @@ package ai.jarvis.trinity.pipeline;
 
 import ai.jarvis.trinity.api.ApiException;
 import ai.jarvis.trinity.broker.EmbeddedBroker;
+import ai.jarvis.trinity.ipc.InvalidMessageException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -54,7 +55,7 @@ public final class ExperienceApi {
             try {
                 experience = ExperienceJson.identify(ExperienceJson.object(given.get(n - 1)),
                         () -> key == null ? UUID.randomUUID().toString() : key + ":" + position, where);
-            } catch (InvalidExperienceException e) {
+            } catch (InvalidMessageException e) {
                 String reason = e.getMessage().startsWith(where) ? e.getMessage() : where + ": " + e.getMessage();
                 throw ApiException.badRequest("invalid experience", reason);
             }

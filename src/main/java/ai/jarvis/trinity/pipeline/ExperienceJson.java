@@ -1,5 +1,6 @@
 package ai.jarvis.trinity.pipeline;
 
+import ai.jarvis.trinity.ipc.InvalidMessageException;
 import ai.jarvis.trinity.training.Experience;
 import ai.jarvis.trinity.training.InvalidDatasetException;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -27,17 +28,17 @@ final class ExperienceJson {
         try {
             node = text == null || text.isBlank() ? null : JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new InvalidExperienceException("not JSON: " + e.getOriginalMessage().replaceAll("\\s*\\R\\s*", " "));
+            throw new InvalidMessageException("not JSON: " + e.getOriginalMessage().replaceAll("\\s*\\R\\s*", " "));
         }
         if (node == null) {
-            throw new InvalidExperienceException("empty message: an experience is a JSON object");
+            throw new InvalidMessageException("empty message: an experience is a JSON object");
         }
         return object(node);
     }
 
     static ObjectNode object(JsonNode node) {
         if (!node.isObject()) {
-            throw new InvalidExperienceException("an experience is a JSON object, found " + describe(node));
+            throw new InvalidMessageException("an experience is a JSON object, found " + describe(node));
         }
         return (ObjectNode) node;
     }
@@ -54,7 +55,7 @@ final class ExperienceJson {
     }
 
     /**
-     * The experience checked (the reason in an {@link InvalidExperienceException}, prefixed by {@code where}), its id
+     * The experience checked (the reason in an {@link InvalidMessageException}, prefixed by {@code where}), its id
      * its own or the one {@code idIfNone} gives, as one line of JSON text.
      */
     static Identified identify(ObjectNode object, Supplier<String> idIfNone, String where) {
@@ -62,11 +63,11 @@ final class ExperienceJson {
         try {
             experience = Experience.from(object, where);
         } catch (InvalidDatasetException e) {
-            throw new InvalidExperienceException(e.getMessage());
+            throw new InvalidMessageException(e.getMessage());
         }
         String id = experience.id() != null ? experience.id() : idIfNone.get();
         if (id.isBlank() || id.length() > MAX_ID_LENGTH) {
-            throw new InvalidExperienceException(where + ": 'id' must have 1 to " + MAX_ID_LENGTH + " characters");
+            throw new InvalidMessageException(where + ": 'id' must have 1 to " + MAX_ID_LENGTH + " characters");
         }
         ObjectNode line = JSON.createObjectNode().put("id", id);
         object.properties().forEach(field -> {
