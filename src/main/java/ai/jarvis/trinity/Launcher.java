@@ -2,6 +2,7 @@ package ai.jarvis.trinity;
 
 import static ai.jarvis.trinity.util.Causes.rootMessage;
 
+import ai.jarvis.trinity.cli.Cli;
 import ai.jarvis.trinity.config.ConfigurationException;
 import ai.jarvis.trinity.config.Settings;
 import ai.jarvis.trinity.config.TrinityHome;
@@ -9,7 +10,7 @@ import ai.jarvis.trinity.logging.TrinityLogConfigurator;
 import ai.jarvis.trinity.runtime.Role;
 import ai.jarvis.trinity.runtime.ShutdownSignals;
 import ai.jarvis.trinity.runtime.TrinityNode;
-import ai.jarvis.trinity.training.trainer.TrainCommand;
+import ai.jarvis.trinity.training.trainer.TrainerCommand;
 import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -17,23 +18,27 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code java -jar trinity-camel.jar [hub|prime|reactor]}: starts one process of the Trinity ecosystem. */
+/**
+ * {@code java -jar trinity-camel.jar [hub|prime|reactor]}: starts one process of the Trinity ecosystem;
+ * {@code java -jar trinity-camel.jar COMMAND}: talks to a running hub (package {@code cli}).
+ */
 @Command(name = "trinity-camel",
         mixinStandardHelpOptions = true,
         versionProvider = Launcher.Version.class,
-        subcommands = TrainCommand.class,
+        subcommands = TrainerCommand.class,
         sortOptions = false,
         usageHelpWidth = 100,
         description = {
             "Supervisor and integration hub of the JARVIS / J-Prime / Reactor-Core ecosystem.",
             "With no argument it starts the hub: the embedded Artemis broker, the Camel routes of",
             "routes/, the REST API, and the supervised services of services.yaml.",
-            "Settings come from environment variables (see README.md), e.g. TRINITY_HOME."},
+            "Settings come from environment variables (see README.md), e.g. TRINITY_HOME.",
+            "The commands below talk to a running hub (found in the registry file, or --url)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:stopped cleanly (SIGINT/SIGTERM), or --help / --version",
-            "1:could not start (the message names the setting or file to fix)",
-            "2:unknown role or option"})
+            "0:stopped cleanly (SIGINT/SIGTERM), or --help / --version; a command succeeded",
+            "1:could not start (the message names the setting or file to fix); a command failed",
+            "2:unknown role, command or option"})
 public final class Launcher implements Callable<Integer> {
 
     public static final int EXIT_STARTUP_FAILURE = 1;
@@ -48,19 +53,26 @@ public final class Launcher implements Callable<Integer> {
     }
 
     public static int run(String... args) {
-        CommandLine commandLine = new CommandLine(new Launcher())
-                .setCaseInsensitiveEnumValuesAllowed(true)
-                .setParameterExceptionHandler(Launcher::usageError);
-        return commandLine.execute(args);
+        CommandLine commandLine = new CommandLine(new Launcher());
+        for (Class<?> command : Cli.COMMANDS) {
+            commandLine.addSubcommand(command);
+        }
+        return commandLine.setCaseInsensitiveEnumValuesAllowed(true)
+                .setParameterExceptionHandler(Launcher::usageError)
+                .setExecutionExceptionHandler(Cli::failure)
+                .execute(args);
     }
 
     private static int usageError(CommandLine.ParameterException e, String[] args) {
-        if (e.getCommandLine().getCommand() instanceof TrainCommand) {
-            return TrainCommand.usageError(e, args);
+        if (e.getCommandLine().getCommand() instanceof TrainerCommand) {
+            return TrainerCommand.usageError(e, args);
+        }
+        if (!(e.getCommandLine().getCommand() instanceof Launcher)) {
+            return Cli.usageError(e);
         }
         PrintWriter err = e.getCommandLine().getErr();
         err.println("trinity-camel: " + e.getMessage().replaceAll("\\s*\\R\\s*", " ")
-                + " (try --help; roles: hub, prime, reactor)");
+                + " (try --help; roles: hub, prime, reactor; commands: status, logs, train, ...)");
         err.flush();
         return EXIT_USAGE;
     }

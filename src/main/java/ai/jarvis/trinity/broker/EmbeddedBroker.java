@@ -5,6 +5,8 @@ import static ai.jarvis.trinity.util.Causes.rootMessage;
 import ai.jarvis.trinity.config.ConfigFiles;
 import ai.jarvis.trinity.config.ConfigurationException;
 import ai.jarvis.trinity.config.Settings;
+import ai.jarvis.trinity.metrics.BrokerMetricsPlugin;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.StringReader;
 import java.net.URL;
 import javax.xml.XMLConstants;
@@ -44,6 +46,7 @@ public final class EmbeddedBroker {
     private final Settings settings;
     private final ConfigFiles files;
     private EmbeddedActiveMQ embedded;
+    private MeterRegistry metrics;
     private Map<String, String> urls = Map.of();
 
     public EmbeddedBroker(Settings settings, ConfigFiles files) {
@@ -51,9 +54,17 @@ public final class EmbeddedBroker {
         this.files = files;
     }
 
+    /** Artemis publishes its broker, address and queue meters into {@code registry} (call before {@link #start}). */
+    public void publishMetricsTo(MeterRegistry registry) {
+        this.metrics = registry;
+    }
+
     public void start() {
-        FileConfiguration configuration = parse();
+        FileConfiguration configuration = parse(true);
         configuration.setConfigurationFileRefreshPeriod(-1);
+        if (metrics != null) {
+            BrokerMetricsPlugin.install(configuration, metrics);
+        }
         configuration.setBrokerInstance(settings.getPath("trinity.broker-dir").toFile());
         boolean secured = settings.isSet("trinity.broker-user");
         configuration.setSecurityEnabled(secured);
@@ -76,13 +87,21 @@ public final class EmbeddedBroker {
         LOG.info("Broker started ({}): {}", files.origin("broker.xml"), urls.values());
     }
 
-    private FileConfiguration parse() {
+    /**
+     * Reads broker.xml as a start does, always against Artemis' schema, and starts nothing
+     * ({@code trinity-camel check-config}); a {@link ConfigurationException} names the file and the problem.
+     */
+    public void check() {
+        parse(false);
+    }
+
+    private FileConfiguration parse(boolean trustEarlierSchemaCheck) {
         String origin = files.origin("broker.xml");
         try {
             String text = files.read("broker.xml");
             String xml = fillPlaceholders(text);
             SchemaCheck check = new SchemaCheck(settings.getPath("trinity.broker-dir").resolve(".broker-xml-valid"));
-            if (!check.passedBefore(text)) {
+            if (!trustEarlierSchemaCheck || !check.passedBefore(text)) {
                 validate(xml, origin);
                 check.remember(text);
             }

@@ -2,6 +2,7 @@ package ai.jarvis.trinity.runtime;
 
 import ai.jarvis.trinity.api.ApiErrors;
 import ai.jarvis.trinity.api.HealthReport;
+import ai.jarvis.trinity.api.Readiness;
 import ai.jarvis.trinity.api.ServicesView;
 import ai.jarvis.trinity.config.ConfigFiles;
 import ai.jarvis.trinity.broker.EmbeddedBroker;
@@ -23,6 +24,7 @@ import ai.jarvis.trinity.supervisor.ServiceExit;
 import ai.jarvis.trinity.supervisor.ServicesConfig;
 import ai.jarvis.trinity.supervisor.Supervisor;
 import ch.qos.logback.core.util.FileSize;
+import jakarta.jms.ConnectionFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -90,6 +92,7 @@ final class NodeBeans {
             context.getRegistry().bind("supervisor", supervisor);
         }
         context.getRegistry().bind("apiErrors", new ApiErrors());
+        context.getRegistry().bind("readiness", readiness(context));
         if (breakers != null) {
             breakers.bindTo(context);
             context.getRegistry().bind("primeProxy", primeProxy());
@@ -110,6 +113,25 @@ final class NodeBeans {
             PipelineBeans.bindTo(context, settings, broker, this::publish);
         }
         events = context.createProducerTemplate();
+    }
+
+    /**
+     * GET /api/health/ready: the broker (the embedded one on the hub, a connection to the hub's elsewhere), every
+     * route started, and on the hub the training database.
+     */
+    private Readiness readiness(CamelContext context) {
+        Readiness readiness = new Readiness().require("broker", Readiness.UP, broker != null
+                ? () -> "started".equals(broker.state()) ? Readiness.UP : broker.state()
+                : () -> Readiness.broker(context.getRegistry()
+                        .lookupByNameAndType("trinityConnectionFactory", ConnectionFactory.class)));
+        readiness.require("routes", Readiness.STARTED, () -> Readiness.routes(context));
+        if (role == Role.HUB) {
+            readiness.require("db", "open", () -> {
+                Map<String, Object> db = training.databaseHealth();
+                return "open".equals(db.get("state")) ? "open" : "error: " + db.get("error");
+            });
+        }
+        return readiness;
     }
 
     /**
@@ -193,6 +215,10 @@ final class NodeBeans {
         metadata.put("url", "http://" + entry.address + ":" + entry.port);
         if (broker != null) {
             metadata.put("broker_urls", broker.urls());
+        }
+        if (role == Role.HUB) {
+            // The CLI on this machine drops datasets here (trinity-camel train <file>).
+            metadata.put("dropbox_dir", settings.getPath("training.dropbox-dir").toAbsolutePath().toString());
         }
         entry.metadata = metadata;
         return entry;

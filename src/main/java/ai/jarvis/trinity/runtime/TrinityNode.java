@@ -11,6 +11,8 @@ import ai.jarvis.trinity.config.ConfigurationException;
 import ai.jarvis.trinity.config.HomeLock;
 import ai.jarvis.trinity.config.Settings;
 import ai.jarvis.trinity.config.TrinityHome;
+import ai.jarvis.trinity.metrics.NodeMetrics;
+import ai.jarvis.trinity.dashboard.Dashboard;
 import ai.jarvis.trinity.registry.ServiceRegistry;
 import ai.jarvis.trinity.supervisor.Supervisor;
 import java.nio.file.Path;
@@ -49,12 +51,14 @@ public final class TrinityNode implements AutoCloseable {
     private final HomeLock lock;
     private final JmsPoolConnectionFactory connectionFactory;
     private final NodeBeans beans;
+    private final NodeMetrics metrics;
     private final AtomicBoolean closed = new AtomicBoolean();
     private RouteFileReloader reloader;
 
     private TrinityNode(Role role, Settings settings, Main main, EmbeddedBroker broker, HomeLock lock,
-                        JmsPoolConnectionFactory connectionFactory, NodeBeans beans) {
+                        JmsPoolConnectionFactory connectionFactory, NodeBeans beans, NodeMetrics metrics) {
         this.beans = beans;
+        this.metrics = metrics;
         this.role = role;
         this.settings = settings;
         this.main = main;
@@ -77,12 +81,14 @@ public final class TrinityNode implements AutoCloseable {
         JmsPoolConnectionFactory connectionFactory = null;
         Main main = null;
         NodeBeans nodeBeans = null;
+        NodeMetrics metrics = new NodeMetrics(role, version());
         try {
             Ports.checkFree(role, settings, files);
             CompletableFuture<EmbeddedBroker> brokerStart = CompletableFuture.completedFuture(null);
             if (role == Role.HUB) {
                 settings = settings.with("trinity.broker-vm-id", Integer.toString(IN_VM_BROKER_IDS.incrementAndGet()));
                 broker = new EmbeddedBroker(settings, files);
+                broker.publishMetricsTo(metrics.registry());
                 EmbeddedBroker starting = broker;
                 brokerStart = CompletableFuture.supplyAsync(() -> {
                     starting.start();
@@ -102,13 +108,14 @@ public final class TrinityNode implements AutoCloseable {
                 public void configure(CamelContext context) {
                     beans.bindTo(context);
                     context.getRegistry().bind("trinityConnectionFactory", pool);
+                    metrics.bindTo(context, beans.serviceName());
                 }
             });
             main.init();
             // Camel read and built the routes while the broker started; the routes start once it is up.
             awaitBroker(brokerStart);
             main.start();
-            TrinityNode node = new TrinityNode(role, settings, main, broker, lock, connectionFactory, beans);
+            TrinityNode node = new TrinityNode(role, settings, main, broker, lock, connectionFactory, beans, metrics);
             node.afterStart(files);
             node.startServices();
             LOG.info("{} ({}) is up: http://{}:{}", role.serviceName(), role.id(), settings.get("trinity.bind-host"),
@@ -117,10 +124,12 @@ public final class TrinityNode implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             stopQuietly(main, broker, connectionFactory, lock);
             closeTraining(nodeBeans);
+            metrics.close();
             throw e instanceof ConfigurationException ? (ConfigurationException) e : StartupFailures.explain(e);
         } catch (Exception e) {
             stopQuietly(main, broker, connectionFactory, lock);
             closeTraining(nodeBeans);
+            metrics.close();
             throw StartupFailures.explain(e);
         }
     }
@@ -139,7 +148,11 @@ public final class TrinityNode implements AutoCloseable {
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
                 VertxPlatformHttpRouter.getRouterNameFromPort(httpPort()));
         if (settings.isSet("trinity.api-token")) {
-            router.route().order(Integer.MIN_VALUE).handler(new BearerTokenGuard(settings.get("trinity.api-token")));
+            router.route().order(Integer.MIN_VALUE)
+                    .handler(new BearerTokenGuard(settings.get("trinity.api-token"), Dashboard::serves));
+        }
+        if (role == Role.HUB) {
+            Dashboard.mount(router);
         }
         router.route("/api/*").order(Integer.MIN_VALUE + 1).handler(new ApiRequestGuard(
                 settings.getLong("trinity.max-body-size"), Map.of("/api/training/start", settings.getLong("training.max-inline-size"))));
@@ -291,6 +304,7 @@ public final class TrinityNode implements AutoCloseable {
         }
         stopQuietly(main, broker, connectionFactory, lock);
         closeTraining(beans);
+        metrics.close();
         LOG.info("{} stopped", role.serviceName());
     }
 

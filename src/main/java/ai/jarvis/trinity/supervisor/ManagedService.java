@@ -21,6 +21,7 @@ final class ManagedService {
     Integer port;
     int generation;
     int restarts;
+    long restartsSinceHubStart;
     Integer lastExitCode;
     long startedAtMillis;
     Instant startedAt;

@@ -156,6 +156,9 @@ public final class Supervisor {
                         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
                 environment.applyTo(builder.environment(), service.spec, service.port);
                 Process child = builder.start();
+                if (service.process != null) {
+                    service.restartsSinceHubStart++;
+                }
                 service.child = child;
                 service.process = child.toHandle();
                 service.generation++;
@@ -424,6 +427,19 @@ public final class Supervisor {
         long now = System.currentTimeMillis();
         services.forEach((name, service) -> views.put(name, service.view(now)));
         return views;
+    }
+
+    /** Processes started for the service after its first one since this hub started: by healing and by hand. */
+    public long restartsSinceHubStart(String name) {
+        ManagedService service = service(name);
+        synchronized (service) {
+            return service.restartsSinceHubStart;
+        }
+    }
+
+    /** Every state a supervised service can be in, as {@link #views} names them. */
+    public static List<String> stateNames() {
+        return Stream.of(State.values()).map(state -> state.name().toLowerCase()).collect(Collectors.toList());
     }
 
     public boolean supervises(String name) {

@@ -11,7 +11,7 @@ import java.util.Optional;
 /**
  * Which program trains which model_type: TRAINING_TRAINER_COMMAND for the default type, and
  * TRAINING_TRAINER_COMMANDS ({@code type=command;type=command}) for others. A command is split on spaces;
- * {@code ${self}} is this program (its built-in {@code train} command is the default trainer).
+ * {@code ${self}} is this program (its hidden built-in {@code trainer} command is the default trainer).
  */
 public final class TrainerCommands {
 

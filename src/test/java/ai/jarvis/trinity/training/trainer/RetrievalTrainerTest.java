@@ -40,7 +40,7 @@ class RetrievalTrainerTest {
         Path dataset = questionsDataset();
         Path output = dir.resolve("out");
 
-        int exitCode = Launcher.run("train", "--dataset", dataset.toString(), "--output", output.toString(),
+        int exitCode = Launcher.run("trainer", "--dataset", dataset.toString(), "--output", output.toString(),
                 "--epochs", "3");
 
         assertThat(exitCode).as(stderr()).isZero();
@@ -97,7 +97,7 @@ class RetrievalTrainerTest {
                 {"input": "Who wrote Hamlet?", "output": "Shakespeare", "reward": 1}
                 """);
 
-        assertThat(Launcher.run("train", "--dataset", dataset.toString(), "--output", dir.resolve("m").toString()))
+        assertThat(Launcher.run("trainer", "--dataset", dataset.toString(), "--output", dir.resolve("m").toString()))
                 .isZero();
 
         List<JsonNode> lines = stdoutLines();
@@ -118,9 +118,9 @@ class RetrievalTrainerTest {
                 """);
         Path output = dir.resolve("out");
 
-        int exitCode = Launcher.run("train", "--dataset", dataset.toString(), "--output", output.toString());
+        int exitCode = Launcher.run("trainer", "--dataset", dataset.toString(), "--output", output.toString());
 
-        assertThat(exitCode).isEqualTo(TrainCommand.EXIT_FAILURE);
+        assertThat(exitCode).isEqualTo(TrainerCommand.EXIT_FAILURE);
         assertThat(stderr().strip())
                 .isEqualTo("trainer: error: " + dataset + " line 2: experience 2: 'reward' must be a number");
         assertThat(console.out()).isEmpty();
@@ -133,11 +133,11 @@ class RetrievalTrainerTest {
         Path output = dir.resolve("out");
         Path otherModel = Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"llama\"}");
 
-        assertThat(Launcher.run("train", "--dataset", dir.resolve("none.jsonl").toString(), "--output", "x"))
+        assertThat(Launcher.run("trainer", "--dataset", dir.resolve("none.jsonl").toString(), "--output", "x"))
                 .isEqualTo(1);
-        assertThat(Launcher.run("train", "--dataset", dataset.toString(), "--output", output.toString(),
+        assertThat(Launcher.run("trainer", "--dataset", dataset.toString(), "--output", output.toString(),
                 "--config", otherModel.toString())).isEqualTo(1);
-        assertThat(Launcher.run("train", "--dataset", dataset.toString(), "--output", output.toString(),
+        assertThat(Launcher.run("trainer", "--dataset", dataset.toString(), "--output", output.toString(),
                 "--config", dir.resolve("absent.json").toString())).isEqualTo(1);
 
         assertThat(stderr().lines().toList()).containsExactly(
@@ -149,19 +149,20 @@ class RetrievalTrainerTest {
 
     @Test
     void usageErrorsExitTwo() {
-        assertThat(Launcher.run("train", "--frobnicate")).isEqualTo(TrainCommand.EXIT_USAGE);
-        assertThat(Launcher.run("train", "--output", "x")).isEqualTo(TrainCommand.EXIT_USAGE);
-        assertThat(Launcher.run("train", "--dataset", "d", "--output", "x", "--epochs", "0"))
-                .isEqualTo(TrainCommand.EXIT_USAGE);
-        assertThat(Launcher.run("train", "--dataset", "d", "--output", "x", "--epochs", "many"))
-                .isEqualTo(TrainCommand.EXIT_USAGE);
+        assertThat(Launcher.run("trainer", "--frobnicate")).isEqualTo(TrainerCommand.EXIT_USAGE);
+        assertThat(Launcher.run("trainer", "--output", "x")).isEqualTo(TrainerCommand.EXIT_USAGE);
+        assertThat(Launcher.run("trainer", "--dataset", "d", "--output", "x", "--epochs", "0"))
+                .isEqualTo(TrainerCommand.EXIT_USAGE);
+        assertThat(Launcher.run("trainer", "--dataset", "d", "--output", "x", "--epochs", "many"))
+                .isEqualTo(TrainerCommand.EXIT_USAGE);
 
         assertThat(stderr().lines()).hasSize(4).allSatisfy(line -> assertThat(line).startsWith("trainer: error: "));
         assertThat(stderr()).contains("'--frobnicate'").contains("missing --dataset (or TRAINER_DATASET)");
-        assertThat(Launcher.run("train", "--help")).isZero();
+        assertThat(Launcher.run("trainer", "--help")).isZero();
         assertThat(console.out()).contains("--dataset=PATH").contains("TRAINER_EPOCHS");
         assertThat(Launcher.run("--help")).isZero();
-        assertThat(console.out()).contains("[ROLE]").contains("train  Trains a model");
+        String mainHelp = console.out().substring(console.out().indexOf("Usage: trinity-camel [-hV] [ROLE]"));
+        assertThat(mainHelp).contains("train ").doesNotContain("trainer");
     }
 
     @Test
@@ -216,9 +217,9 @@ class RetrievalTrainerTest {
     }
 
     private int train(Map<String, String> environment, StringWriter stdout, String... args) {
-        return new CommandLine(new TrainCommand(environment))
+        return new CommandLine(new TrainerCommand(environment))
                 .setOut(new PrintWriter(stdout))
-                .setParameterExceptionHandler(TrainCommand::usageError)
+                .setParameterExceptionHandler(TrainerCommand::usageError)
                 .execute(args);
     }
 

@@ -25,11 +25,12 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code trinity-camel train}: the built-in trainer, run by Reactor-Core as a child process. Any trainer (a Python
+ * {@code trinity-camel trainer}: the built-in trainer, run by Reactor-Core as a child process. Any trainer (a Python
  * script too) follows the same contract: the arguments (or the TRAINER_* variables), one JSON object per stdout
  * line for progress, the result as the last line, diagnostics on stderr, exit codes 0, 1 and 2.
  */
-@Command(name = "train",
+@Command(name = "trainer",
+        hidden = true,
         mixinStandardHelpOptions = true,
         sortOptions = false,
         usageHelpWidth = 100,
@@ -45,7 +46,7 @@ import picocli.CommandLine.Spec;
             "0:the model is written; the last stdout line is the result",
             "1:bad dataset or config, or the training failed (one line on stderr)",
             "2:usage error"})
-public final class TrainCommand implements Callable<Integer> {
+public final class TrainerCommand implements Callable<Integer> {
 
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
@@ -71,18 +72,18 @@ public final class TrainCommand implements Callable<Integer> {
 
     private final Map<String, String> environment;
 
-    public TrainCommand() {
+    public TrainerCommand() {
         this(System.getenv());
     }
 
-    public TrainCommand(Map<String, String> environment) {
+    public TrainerCommand(Map<String, String> environment) {
         this.environment = environment;
     }
 
     /** Prints a usage error on one line; exit code 2. */
     public static int usageError(ParameterException e, String[] args) {
         PrintWriter err = e.getCommandLine().getErr();
-        err.println("trainer: error: " + e.getMessage().replaceAll("\\s*\\R\\s*", " ") + " (try train --help)");
+        err.println("trainer: error: " + e.getMessage().replaceAll("\\s*\\R\\s*", " ") + " (try trainer --help)");
         err.flush();
         return EXIT_USAGE;
     }
