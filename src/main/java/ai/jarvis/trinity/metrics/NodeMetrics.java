@@ -36,6 +36,8 @@ public final class NodeMetrics implements AutoCloseable {
 
     private final Role role;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** Artemis' own: it configures common tags (a MeterFilter) on the registry it is given, which must be fresh. */
+    private final PrometheusMeterRegistry brokerRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final List<Runnable> beforeScrape = new CopyOnWriteArrayList<>();
 
@@ -55,6 +57,11 @@ public final class NodeMetrics implements AutoCloseable {
 
     public PrometheusMeterRegistry registry() {
         return registry;
+    }
+
+    /** Where the embedded broker publishes its meters (the hub's {@code artemis_*} families). */
+    public PrometheusMeterRegistry brokerRegistry() {
+        return brokerRegistry;
     }
 
     /**
@@ -93,14 +100,15 @@ public final class NodeMetrics implements AutoCloseable {
     /** Every meter in Prometheus' text format 0.0.4. */
     public String scrape() {
         beforeScrape.forEach(Runnable::run);
-        return registry.scrape();
+        return registry.scrape() + brokerRegistry.scrape();
     }
 
     @Override
     public void close() {
         gc.close();
         // Artemis adds the registry it publishes into to Micrometer's global one.
-        Metrics.globalRegistry.remove(registry);
+        Metrics.globalRegistry.remove(brokerRegistry);
+        brokerRegistry.close();
         registry.close();
     }
 }

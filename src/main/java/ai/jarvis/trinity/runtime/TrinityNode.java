@@ -88,7 +88,7 @@ public final class TrinityNode implements AutoCloseable {
             if (role == Role.HUB) {
                 settings = settings.with("trinity.broker-vm-id", Integer.toString(IN_VM_BROKER_IDS.incrementAndGet()));
                 broker = new EmbeddedBroker(settings, files);
-                broker.publishMetricsTo(metrics.registry());
+                broker.publishMetricsTo(metrics.brokerRegistry());
                 EmbeddedBroker starting = broker;
                 brokerStart = CompletableFuture.supplyAsync(() -> {
                     starting.start();
