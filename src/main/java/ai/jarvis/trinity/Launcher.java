@@ -80,16 +80,18 @@ public final class Launcher implements Callable<Integer> {
     @Override
     public Integer call() {
         TrinityNode node;
+        ShutdownSignals signals;
         try {
             Settings settings = Settings.load();
             Logging.configure(role, settings);
+            // Before the start: a SIGTERM while the node starts is a clean stop as soon as it has started.
+            signals = ShutdownSignals.install(settings.getSeconds("trinity.shutdown-timeout"));
             node = TrinityNode.start(role, settings);
         } catch (ConfigurationException e) {
             return startupFailure(e.getMessage());
         } catch (RuntimeException e) {
             return startupFailure(rootMessage(e));
         }
-        ShutdownSignals signals = ShutdownSignals.install(node.settings().getSeconds("trinity.shutdown-timeout"));
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "trinity-shutdown-hook"));
         if (role != Role.HUB) {
             stopWithParentHub(signals);

@@ -88,6 +88,16 @@ class HubProcessTest {
     }
 
     @Test
+    void aSigtermWhileStartingIsACleanStopOnceStarted() {
+        try (ChildProcess hub = ChildProcess.start(temp, TestHomes.environment(temp.resolve("home"), Map.of()))) {
+            hub.awaitOutput("Apache Camel (Main)");
+            hub.terminate();
+            assertThat(hub.awaitExit(STOP_DEADLINE)).as(hub.output()).isZero();
+            assertThat(hub.output()).contains("SIGTERM received").contains("Broker stopped");
+        }
+    }
+
+    @Test
     void secondHubOnTheSameHomeIsRefused() {
         Path home = temp.resolve("home");
         try (ChildProcess first = ChildProcess.start(temp, TestHomes.environment(home, Map.of()))) {
