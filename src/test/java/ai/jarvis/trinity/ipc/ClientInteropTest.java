@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import ai.jarvis.trinity.runtime.Role;
-import ai.jarvis.trinity.runtime.TrinityNode;
-import ai.jarvis.trinity.testing.TestHomes;
+import ai.jarvis.trinity.testing.HubUnderTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.jms.Connection;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
@@ -23,8 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,30 +37,18 @@ class ClientInteropTest {
 
     @TempDir
     static Path home;
-    private static TrinityNode hub;
-    private static Connection jms;
+    @AutoClose
+    private static HubUnderTest hub;
 
     @BeforeAll
     static void startHub() throws Exception {
-        hub = TrinityNode.start(Role.HUB, TestHomes.settings(home));
-        jms = new ActiveMQConnectionFactory(hub.brokerUrls().get("core")).createConnection();
-        jms.start();
-    }
-
-    @AfterAll
-    static void stopHub() throws Exception {
-        if (jms != null) {
-            jms.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
+        hub = HubUnderTest.start(home);
     }
 
     @Test
     void pythonEnqueuesWithAnIdempotencyKeyOnceAndItsJsonAndPropertiesSurvive() throws Exception {
         assumeTrue(pythonHasProton(), "python3-qpid-proton is not installed");
-        Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Session session = hub.session();
         MessageConsumer queue = session.createConsumer(session.createQueue("trinity.queue.interop-python"));
         String body = "{\"text\": \"h\\u00e9llo\", \"n\": 3, \"list\": [1, 2]}";
         for (int i = 0; i < 2; i++) {
@@ -83,7 +67,7 @@ class ClientInteropTest {
     @Test
     void nodeEnqueuesWithAnIdempotencyKeyOnce() throws Exception {
         assumeTrue(nodeClientInstalled(), "examples/node has no node_modules (npm ci --prefix examples/node)");
-        Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Session session = hub.session();
         MessageConsumer queue = session.createConsumer(session.createQueue("trinity.queue.interop-node"));
         for (int i = 0; i < 2; i++) {
             run(node("enqueue", "interop-node", "{\"from\": \"node\"}", "--key", "order-18"));
@@ -109,7 +93,7 @@ class ClientInteropTest {
         }
         // A registered service is announced by the registry route on trinity.events.registry.*; this test's own
         // topic goes through the same events route (seda:event) as every event of the hub.
-        hub.camelContext().createProducerTemplate().sendBodyAndHeader("seda:event",
+        hub.node().camelContext().createProducerTemplate().sendBodyAndHeader("seda:event",
                 Map.of("job", "interop", "ok", true, "score", 0.5), "trinityTopic", "interop.job.done");
         for (Client subscriber : subscribers) {
             JsonNode received = lastLine(finish(subscriber));
@@ -175,7 +159,7 @@ class ClientInteropTest {
     private static Client start(List<String> command) throws IOException {
         Path output = Files.createTempFile(home, "client-", ".out");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
-        builder.environment().put("TRINITY_AMQP_URL", hub.brokerUrls().get("amqp"));
+        builder.environment().put("TRINITY_AMQP_URL", hub.node().brokerUrls().get("amqp"));
         return new Client(builder.start(), output);
     }
 

@@ -3,13 +3,10 @@ package ai.jarvis.trinity.ipc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ai.jarvis.trinity.runtime.Role;
-import ai.jarvis.trinity.runtime.TrinityNode;
 import ai.jarvis.trinity.testing.Http;
-import ai.jarvis.trinity.testing.TestHomes;
+import ai.jarvis.trinity.testing.HubUnderTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
@@ -30,8 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,28 +47,16 @@ class EventBusTest {
     @TempDir
     static Path home;
 
-    private static TrinityNode hub;
+    @AutoClose
+    private static HubUnderTest hub;
     private static int port;
-    private static Connection connection;
 
     @BeforeAll
     static void startHub() throws JMSException {
         // No heartbeats during the tests: the only events are the tests' own (the window holds 5).
-        hub = TrinityNode.start(Role.HUB, TestHomes.settings(home, Map.of(
-                "TRINITY_EVENTS_WINDOW", "5", "JARVIS_HEARTBEAT_INTERVAL", "3600")));
-        port = hub.httpPort();
-        connection = new ActiveMQConnectionFactory(hub.brokerUrls().get("core")).createConnection();
-        connection.start();
-    }
-
-    @AfterAll
-    static void stopHub() throws JMSException {
-        if (connection != null) {
-            connection.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
+        hub = HubUnderTest.start(home, Map.of(
+                "TRINITY_EVENTS_WINDOW", "5", "JARVIS_HEARTBEAT_INTERVAL", "3600"));
+        port = hub.port();
     }
 
     /** A topic word no other test uses. */
@@ -202,7 +186,8 @@ class EventBusTest {
 
     @Test
     void aStreamStopsWhenItsClientGoes() throws Exception {
-        EventWindow window = hub.camelContext().getRegistry().lookupByNameAndType("eventWindow", EventWindow.class);
+        EventWindow window = hub.node().camelContext().getRegistry()
+                .lookupByNameAndType("eventWindow", EventWindow.class);
         int before = window.subscribers();
         SseClient stream = SseClient.open("/api/events");
         assertThat(window.subscribers()).isEqualTo(before + 1);
@@ -251,7 +236,7 @@ class EventBusTest {
     @Test
     void everyWildcardSubscriberGetsAPostedEvent() throws Exception {
         String area = fresh("demo");
-        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Session session = hub.session();
         try {
             Topic wildcard = session.createTopic("trinity.events." + area + ".#");
             MessageConsumer first = session.createConsumer(wildcard);
@@ -274,10 +259,10 @@ class EventBusTest {
     void aBurstLargerThanTheEventQueueIsDeliveredWhole() throws Exception {
         String area = fresh("burst");
         int events = 3000;
-        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Session session = hub.session();
         try {
             MessageConsumer subscriber = session.createConsumer(session.createTopic("trinity.events." + area + ".#"));
-            var publisher = hub.camelContext().createProducerTemplate();
+            var publisher = hub.node().camelContext().createProducerTemplate();
             for (int i = 0; i < events; i++) {
                 publisher.sendBodyAndHeader("seda:event", Map.of("n", i), "trinityTopic", area + ".tick");
             }
@@ -294,7 +279,7 @@ class EventBusTest {
     @Test
     void eventsFromJmsPublishersReachTheStream() throws Exception {
         String area = fresh("external");
-        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Session session = hub.session();
         try (SseClient stream = SseClient.open("/api/events?topics=" + area + ".%23")) {
             var producer = session.createProducer(null);
             producer.send(session.createTopic("trinity.events." + area + ".json"),

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import ai.jarvis.trinity.runtime.Role;
-import ai.jarvis.trinity.runtime.TrinityNode;
-import ai.jarvis.trinity.testing.TestHomes;
+import ai.jarvis.trinity.testing.HubUnderTest;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -32,8 +30,8 @@ import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.activemq.artemis.jms.client.ActiveMQDestination;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,28 +52,16 @@ class RpcReplyTest {
     @TempDir
     static Path home;
 
-    private static TrinityNode hub;
+    @AutoClose
+    private static HubUnderTest hub;
     private static ActiveMQServer broker;
-    private static Connection connection;
     private final ListAppender<ILoggingEvent> rpcLog = new ListAppender<>();
     private Level rpcLogLevel;
 
     @BeforeAll
     static void startHub() throws JMSException {
-        hub = TrinityNode.start(Role.HUB, TestHomes.settings(home));
-        broker = hub.broker().orElseThrow().server();
-        connection = new ActiveMQConnectionFactory(hub.brokerUrls().get("core")).createConnection();
-        connection.start();
-    }
-
-    @AfterAll
-    static void stopHub() throws JMSException {
-        if (connection != null) {
-            connection.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
+        hub = HubUnderTest.start(home);
+        broker = hub.node().broker().orElseThrow().server();
     }
 
     @BeforeEach
@@ -92,15 +78,16 @@ class RpcReplyTest {
         Logger log = (Logger) LoggerFactory.getLogger("trinity.rpc");
         log.detachAppender(rpcLog);
         log.setLevel(rpcLogLevel);
-        hub.camelContext().getRouteController().startRoute("rpc-requests");
+        hub.node().camelContext().getRouteController().startRoute("rpc-requests");
     }
 
     @Test
     void aJmsCallerThatLeftGetsNoReplyAndNothingIsCreatedForIt() throws Exception {
         Set<String> before = brokerNames();
-        hub.camelContext().getRouteController().stopRoute("rpc-requests");
+        hub.node().camelContext().getRouteController().stopRoute("rpc-requests");
         String replyTo;
-        try (Connection leaving = new ActiveMQConnectionFactory(hub.brokerUrls().get("core")).createConnection()) {
+        String core = hub.node().brokerUrls().get("core");
+        try (Connection leaving = new ActiveMQConnectionFactory(core).createConnection()) {
             Session session = leaving.createSession(false, Session.AUTO_ACKNOWLEDGE);
             TemporaryQueue replies = session.createTemporaryQueue();
             replyTo = replies.getQueueName();
@@ -110,24 +97,18 @@ class RpcReplyTest {
                     .send(request, DeliveryMode.NON_PERSISTENT, Message.DEFAULT_PRIORITY, DEADLINE.toMillis());
             assertThat(brokerNames()).contains(replyTo);
         }
-        await().atMost(DEADLINE).until(() -> !brokerNames().contains(replyTo));
-
-        answerWaitingRequests();
-
-        assertThat(brokerNames()).doesNotContain(replyTo);
-        assertNothingNewBut(before);
-        assertOneDebugLineAndTheNextCallerIsAnswered();
+        assertAnsweredIntoNothing(replyTo, before);
     }
 
     @Test
     void anAmqpCallerThatLeftGetsNoReplyAndNothingIsCreatedForIt() throws Exception {
         assumeTrue(pythonHasProton(), "python3-qpid-proton is not installed");
         Set<String> before = brokerNames();
-        hub.camelContext().getRouteController().stopRoute("rpc-requests");
+        hub.node().camelContext().getRouteController().stopRoute("rpc-requests");
         ProcessBuilder python = new ProcessBuilder("/usr/bin/python3", "examples/python/trinity_client.py", "rpc",
                 "jarvis-body", "get_state", "--timeout", "60")
                 .redirectErrorStream(true).redirectOutput(home.resolve("python-caller.out").toFile());
-        python.environment().put("TRINITY_AMQP_URL", hub.brokerUrls().get("amqp"));
+        python.environment().put("TRINITY_AMQP_URL", hub.node().brokerUrls().get("amqp"));
         Process caller = python.start();
         String replyTo;
         try {
@@ -138,18 +119,12 @@ class RpcReplyTest {
             caller.destroyForcibly();
             assertThat(caller.waitFor(60, TimeUnit.SECONDS)).isTrue();
         }
-        await().atMost(DEADLINE).until(() -> !brokerNames().contains(replyTo));
-
-        answerWaitingRequests();
-
-        assertThat(brokerNames()).doesNotContain(replyTo);
-        assertNothingNewBut(before);
-        assertOneDebugLineAndTheNextCallerIsAnswered();
+        assertAnsweredIntoNothing(replyTo, before);
     }
 
     @Test
     void aReplyExpiresWhenItsRequestWouldHave() throws Exception {
-        try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        try (Session session = hub.session()) {
             TemporaryQueue replies = session.createTemporaryQueue();
             MessageConsumer replyConsumer = session.createConsumer(replies);
             TextMessage request = session.createTextMessage("{\"method\": \"ping\"}");
@@ -166,9 +141,23 @@ class RpcReplyTest {
         }
     }
 
+    /**
+     * Once the caller is gone its reply address goes too; the service, started again, answers into nothing and leaves
+     * nothing new on the broker.
+     */
+    private void assertAnsweredIntoNothing(String replyTo, Set<String> before) throws Exception {
+        await().atMost(DEADLINE).until(() -> !brokerNames().contains(replyTo));
+
+        answerWaitingRequests();
+
+        assertThat(brokerNames()).doesNotContain(replyTo);
+        assertNothingNewBut(before);
+        assertOneDebugLineAndTheNextCallerIsAnswered();
+    }
+
     /** Starts the service's route again and waits until the request that waited for it is consumed. */
     private void answerWaitingRequests() throws Exception {
-        hub.camelContext().getRouteController().startRoute("rpc-requests");
+        hub.node().camelContext().getRouteController().startRoute("rpc-requests");
         await().atMost(DEADLINE).until(() -> !rpcLog.list.isEmpty());
         assertThat(messagesOn(SERVICE_QUEUE)).isZero();
     }
@@ -179,7 +168,7 @@ class RpcReplyTest {
         assertThat(line.getLevel()).isEqualTo(Level.DEBUG);
         assertThat(line.getFormattedMessage()).contains("dropped: its caller has left");
         assertThat(line.getThrowableProxy()).isNull();
-        try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        try (Session session = hub.session()) {
             TemporaryQueue replies = session.createTemporaryQueue();
             TextMessage request = session.createTextMessage("{\"method\": \"ping\"}");
             request.setJMSReplyTo(replies);
@@ -198,7 +187,7 @@ class RpcReplyTest {
     }
 
     private static String replyToOfWaitingRequest() throws JMSException {
-        try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        try (Session session = hub.session()) {
             Enumeration<?> waiting = session.createBrowser(session.createQueue(SERVICE_QUEUE)).getEnumeration();
             return ((ActiveMQDestination) ((Message) waiting.nextElement()).getJMSReplyTo()).getAddress();
         }

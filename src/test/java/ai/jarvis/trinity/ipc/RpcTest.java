@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import ai.jarvis.trinity.runtime.Role;
-import ai.jarvis.trinity.runtime.TrinityNode;
 import ai.jarvis.trinity.testing.ChildProcess;
 import ai.jarvis.trinity.testing.Http;
-import ai.jarvis.trinity.testing.TestHomes;
+import ai.jarvis.trinity.testing.HubUnderTest;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.InvalidDestinationException;
 import jakarta.jms.JMSException;
@@ -31,14 +28,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,26 +55,14 @@ class RpcTest {
     @TempDir
     static Path temp;
 
-    private static TrinityNode hub;
+    @AutoClose
+    private static HubUnderTest hub;
     private static int port;
-    private static Connection connection;
 
     @BeforeAll
     static void startHub() throws JMSException {
-        hub = TrinityNode.start(Role.HUB, TestHomes.settings(home, Map.of()));
-        port = hub.httpPort();
-        connection = new ActiveMQConnectionFactory(hub.brokerUrls().get("core")).createConnection();
-        connection.start();
-    }
-
-    @AfterAll
-    static void stopHub() throws JMSException {
-        if (connection != null) {
-            connection.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
+        hub = HubUnderTest.start(home);
+        port = hub.port();
     }
 
     // --- the hub's methods ------------------------------------------------------------------------------------
@@ -105,7 +88,7 @@ class RpcTest {
 
     @Test
     void aRawJmsRequesterGetsItsCorrelationIdBackOrElseItsMessageId() throws Exception {
-        try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        try (Session session = hub.session()) {
             TemporaryQueue replies = session.createTemporaryQueue();
             MessageConsumer replyConsumer = session.createConsumer(replies);
             MessageProducer producer = session.createProducer(session.createQueue("trinity.query.jarvis-body"));
@@ -186,7 +169,7 @@ class RpcTest {
         ListAppender<ILoggingEvent> lines = new ListAppender<>();
         lines.start();
         log.addAppender(lines);
-        try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        try (Session session = hub.session()) {
             session.createProducer(session.createQueue("trinity.rpc.jarvis-body"))
                     .send(session.createTextMessage("{\"method\": \"ping\"}"), DeliveryMode.NON_PERSISTENT,
                             Message.DEFAULT_PRIORITY, 10_000);
@@ -205,7 +188,7 @@ class RpcTest {
 
     @Test
     void aServiceThatNeverRepliesIs504AfterTheTimeoutAndItsRequestIsNonPersistentAndExpires() throws Exception {
-        try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        try (Session session = hub.session()) {
             // Listening, not receiving after the call: by then the request has expired, and the client drops it.
             BlockingQueue<Message> received = new LinkedBlockingQueue<>();
             session.createConsumer(session.createQueue("trinity.rpc.silent-service")).setMessageListener(received::add);
@@ -232,7 +215,7 @@ class RpcTest {
 
     @Test
     void aRequestThatExpiresBeforeItsServiceTakesItIsDroppedNotKept() throws Exception {
-        try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        try (Session session = hub.session()) {
             Queue service = session.createQueue("trinity.rpc.gone-service");
             session.createConsumer(service).close();
             TextMessage request = session.createTextMessage("{\"method\": \"ping\"}");
@@ -261,7 +244,7 @@ class RpcTest {
 
     @Test
     void anErrorReplyIs502WithTheRemoteError() throws Exception {
-        try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        try (Session session = hub.session()) {
             MessageConsumer failing = session.createConsumer(session.createQueue("trinity.rpc.failing-service"));
             MessageProducer replies = session.createProducer(null);
             failing.setMessageListener(request -> {
@@ -292,8 +275,9 @@ class RpcTest {
         Files.createDirectories(model.getParent());
         Files.writeString(model, "{\"format\": \"trinity-retrieval/1\"}");
         try (ChildProcess reactor = ChildProcess.start(temp.resolve("reactor"),
-                childEnvironment(temp.resolve("reactor-home")), "reactor");
-             ChildProcess prime = ChildProcess.start(temp.resolve("prime"), childEnvironment(primeHome), "prime")) {
+                hub.environmentFor(temp.resolve("reactor-home"), Map.of()), "reactor");
+             ChildProcess prime = ChildProcess.start(temp.resolve("prime"),
+                     hub.environmentFor(primeHome, Map.of()), "prime")) {
             reactor.awaitUp();
             prime.awaitUp();
 
@@ -321,12 +305,6 @@ class RpcTest {
                 .until(() -> call(path, ""), response -> response.statusCode() != 503);
     }
 
-    private static Map<String, String> childEnvironment(Path childHome) {
-        Map<String, String> environment = new HashMap<>(TestHomes.environment(childHome, Map.of()));
-        environment.put("TRINITY_BROKER_URL", hub.brokerUrls().get("core"));
-        return environment;
-    }
-
     // --- helpers ----------------------------------------------------------------------------------------------
 
     private static HttpResponse<String> call(String path, String params) {
@@ -342,7 +320,7 @@ class RpcTest {
 
     /** A request as any JMS client sends it: reply-to a temporary queue, correlation id, time to live. */
     private static JsonNode rawRequest(String queue, String body) throws Exception {
-        try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        try (Session session = hub.session()) {
             TemporaryQueue replies = session.createTemporaryQueue();
             MessageConsumer replyConsumer = session.createConsumer(replies);
             Queue destination = session.createQueue(queue);

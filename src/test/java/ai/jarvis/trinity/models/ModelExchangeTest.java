@@ -3,11 +3,9 @@ package ai.jarvis.trinity.models;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ai.jarvis.trinity.runtime.Role;
-import ai.jarvis.trinity.runtime.TrinityNode;
 import ai.jarvis.trinity.testing.ChildProcess;
 import ai.jarvis.trinity.testing.Http;
-import ai.jarvis.trinity.testing.TestHomes;
+import ai.jarvis.trinity.testing.HubUnderTest;
 import ai.jarvis.trinity.training.Job;
 import ai.jarvis.trinity.training.JobStore;
 import ai.jarvis.trinity.training.trainer.RetrievalModel;
@@ -15,7 +13,6 @@ import ai.jarvis.trinity.util.Sha256;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -35,8 +32,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -58,35 +55,25 @@ class ModelExchangeTest {
 
     @TempDir
     static Path temp;
-    private static TrinityNode hub;
+    @AutoClose
+    private static HubUnderTest hub;
     private static ChildProcess prime;
     private static int primePort;
-    private static Connection broker;
 
     @BeforeAll
     static void startHubAndPrime() throws JMSException {
-        hub = TrinityNode.start(Role.HUB, TestHomes.settings(temp.resolve("home"), Map.of()));
-        Map<String, String> environment = new HashMap<>(TestHomes.environment(temp.resolve("home"), Map.of()));
-        environment.put("TRINITY_BROKER_URL", hub.brokerUrls().get("core"));
+        hub = HubUnderTest.start(temp.resolve("home"));
         // J-Prime asks for the deployed model once at start: every later switch comes from an event.
-        environment.put("TRINITY_MODEL_SYNC_INTERVAL", "600");
-        environment.put("TRINITY_FEEDBACK_INTERVAL", "0.5");
+        Map<String, String> environment = hub.environmentFor(temp.resolve("home"), Map.of(
+                "TRINITY_MODEL_SYNC_INTERVAL", "600", "TRINITY_FEEDBACK_INTERVAL", "0.5"));
         prime = ChildProcess.start(temp.resolve("prime"), environment, "prime");
         primePort = prime.awaitUp();
-        broker = new ActiveMQConnectionFactory(hub.brokerUrls().get("core")).createConnection();
-        broker.start();
     }
 
     @AfterAll
-    static void stop() throws JMSException {
-        if (broker != null) {
-            broker.close();
-        }
+    static void stopPrime() {
         if (prime != null) {
             prime.close();
-        }
-        if (hub != null) {
-            hub.close();
         }
     }
 
@@ -100,7 +87,7 @@ class ModelExchangeTest {
         }
 
         for (int subscriber = 0; subscriber < 2; subscriber++) {
-            Session session = broker.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Session session = hub.session();
             try {
                 MessageConsumer latest = session.createConsumer(session.createQueue(LATEST_MODELS));
                 Map<String, JsonNode> byId = new HashMap<>();
@@ -135,12 +122,12 @@ class ModelExchangeTest {
     @Test
     @Order(2)
     void deployAndRollbackSwitchJPrimeAndAreRecorded() throws Exception {
-        Session session = broker.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Session session = hub.session();
         try {
             MessageConsumer deployedEvents = session.createConsumer(session.createTopic("trinity.events.model.deployed"));
             MessageConsumer rolledBackEvents = session.createConsumer(session.createTopic("trinity.events.model.rolled_back"));
 
-            HttpResponse<String> deployed = Http.send("POST", hub.httpPort(), "/api/models/assistant/deploy", null);
+            HttpResponse<String> deployed = Http.send("POST", hub.port(), "/api/models/assistant/deploy", null);
             assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(200);
             assertThat(JSON.readTree(deployed.body()).path("version").asInt()).isEqualTo(3);
             assertThat(JSON.readTree(deployed.body()).path("deployed").asBoolean()).isTrue();
@@ -163,7 +150,7 @@ class ModelExchangeTest {
             awaitServed("assistant", 1, "hi from assistant 1");
             assertThat(error(post("/api/models/assistant/rollback", "", 409))).isEqualTo("nothing to roll back to");
 
-            JsonNode assistant = JSON.readTree(Http.get(hub.httpPort(), "/api/models/assistant").body());
+            JsonNode assistant = JSON.readTree(Http.get(hub.port(), "/api/models/assistant").body());
             assertThat(assistant.path("deployed_version").asInt()).isEqualTo(1);
             assertThat(assistant.path("latest_version").asInt()).isEqualTo(3);
             List<String> history = new ArrayList<>();
@@ -172,7 +159,7 @@ class ModelExchangeTest {
             assertThat(assistant.path("versions").get(2).path("deployed").asBoolean()).isTrue();
             assertThat(assistant.path("versions").get(0).path("deployed").asBoolean()).isFalse();
 
-            JsonNode deployedModel = JSON.readTree(Http.postJson(hub.httpPort(),
+            JsonNode deployedModel = JSON.readTree(Http.postJson(hub.port(),
                     "/api/query/jarvis-body/get_deployed_model", "").body()).path("result");
             assertThat(deployedModel.path("id").asText() + ":" + deployedModel.path("version").asInt()).isEqualTo("assistant:1");
         } finally {
@@ -289,7 +276,7 @@ class ModelExchangeTest {
      * retrieval model answering "hello there" with {@code greeting}; the model's version.
      */
     private static int train(String modelId, String greeting) throws Exception {
-        JobStore store = hub.camelContext().getRegistry().lookupByNameAndType("jobStore", JobStore.class);
+        JobStore store = hub.node().camelContext().getRegistry().lookupByNameAndType("jobStore", JobStore.class);
         Job job = new Job();
         job.jobId = "job-" + UUID.randomUUID();
         job.modelType = RetrievalModel.MODEL_TYPE;
@@ -314,7 +301,7 @@ class ModelExchangeTest {
                 .put("sha256", Sha256.of(file));
         artifact.putArray("capabilities").add("generate");
         status.putObject("metrics").put("entries", 2);
-        Session session = broker.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Session session = hub.session();
         try {
             session.createProducer(session.createTopic("trinity.status")).send(session.createTextMessage(status.toString()));
         } finally {
@@ -324,7 +311,7 @@ class ModelExchangeTest {
     }
 
     private static Map<String, JsonNode> latestRecords() throws Exception {
-        Session session = broker.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Session session = hub.session();
         try {
             QueueBrowser browser = session.createBrowser(session.createQueue(LATEST_MODELS));
             Map<String, JsonNode> byId = new HashMap<>();
@@ -339,7 +326,7 @@ class ModelExchangeTest {
     }
 
     private static void send(String feedback) throws JMSException {
-        Session session = broker.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Session session = hub.session();
         try {
             MessageProducer producer = session.createProducer(session.createQueue("trinity.feedback"));
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
@@ -350,7 +337,7 @@ class ModelExchangeTest {
     }
 
     private static List<String> deadLetterReasons() throws JMSException {
-        Session session = broker.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Session session = hub.session();
         try {
             QueueBrowser browser = session.createBrowser(session.createQueue("DLQ::DLQ.trinity.feedback"));
             List<String> reasons = new ArrayList<>();
@@ -370,7 +357,7 @@ class ModelExchangeTest {
     }
 
     private static JsonNode version(String modelId, int version) throws IOException {
-        for (JsonNode entry : JSON.readTree(Http.get(hub.httpPort(), "/api/models/" + modelId).body()).path("versions")) {
+        for (JsonNode entry : JSON.readTree(Http.get(hub.port(), "/api/models/" + modelId).body()).path("versions")) {
             if (entry.path("version").asInt() == version) {
                 return entry;
             }
@@ -393,7 +380,7 @@ class ModelExchangeTest {
     }
 
     private static String post(String path, String body, int expectedStatus) {
-        HttpResponse<String> response = Http.postJson(hub.httpPort(), path, body);
+        HttpResponse<String> response = Http.postJson(hub.port(), path, body);
         assertThat(response.statusCode()).as(path + " " + body + ": " + response.body()).isEqualTo(expectedStatus);
         return response.body();
     }

@@ -3,13 +3,10 @@ package ai.jarvis.trinity.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ai.jarvis.trinity.runtime.Role;
-import ai.jarvis.trinity.runtime.TrinityNode;
 import ai.jarvis.trinity.testing.Http;
-import ai.jarvis.trinity.testing.TestHomes;
+import ai.jarvis.trinity.testing.HubUnderTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
@@ -28,8 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,30 +42,18 @@ class ExperiencePipelineTest {
     @TempDir
     static Path home;
 
-    private static TrinityNode hub;
+    @AutoClose
+    private static HubUnderTest hub;
     private static int port;
     private static Path pending;
-    private static Connection connection;
 
     @BeforeAll
     static void startHub() throws JMSException {
-        hub = TrinityNode.start(Role.HUB, TestHomes.settings(home, Map.of(
+        hub = HubUnderTest.start(home, Map.of(
                 "TRINITY_TRAINING_BATCH_SIZE", "5", "TRINITY_TRAINING_FLUSH_INTERVAL", "3600",
-                "TRINITY_TRAINING_THRESHOLD", "0", "TRINITY_MAX_BODY_SIZE", "4096")));
-        port = hub.httpPort();
+                "TRINITY_TRAINING_THRESHOLD", "0", "TRINITY_MAX_BODY_SIZE", "4096"));
+        port = hub.port();
         pending = hub.settings().getPath("training.dropbox-dir").resolve("pipeline").resolve("pending");
-        connection = new ActiveMQConnectionFactory(hub.brokerUrls().get("core")).createConnection();
-        connection.start();
-    }
-
-    @AfterAll
-    static void stopHub() throws JMSException {
-        if (connection != null) {
-            connection.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
     }
 
     @Test
@@ -134,7 +118,7 @@ class ExperiencePipelineTest {
         await().atMost(DEADLINE).until(() -> stats().path("dead_letters").asLong() >= deadBefore + 3);
 
         Map<String, String> reasons = new HashMap<>();
-        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Session session = hub.session();
         try (MessageConsumer dlq = session.createConsumer(session.createQueue("DLQ::DLQ.trinity.experiences"))) {
             for (Message dead = dlq.receive(5000); dead != null; dead = dlq.receive(1000)) {
                 String body = ((TextMessage) dead).getText();
@@ -223,7 +207,7 @@ class ExperiencePipelineTest {
 
     /** Sends a persistent text message to trinity.experiences; answers its JMSMessageID. */
     private static String send(String text) throws JMSException {
-        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Session session = hub.session();
         try {
             MessageProducer producer = session.createProducer(session.createQueue("trinity.experiences"));
             TextMessage message = session.createTextMessage(text);

@@ -3,13 +3,10 @@ package ai.jarvis.trinity.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ai.jarvis.trinity.runtime.Role;
-import ai.jarvis.trinity.runtime.TrinityNode;
 import ai.jarvis.trinity.testing.Http;
-import ai.jarvis.trinity.testing.TestHomes;
+import ai.jarvis.trinity.testing.HubUnderTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
@@ -25,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,24 +36,19 @@ class RegistryApiTest {
     Path home;
 
     private final ObjectMapper json = new ObjectMapper();
-    private TrinityNode hub;
+    private HubUnderTest hub;
     private int port;
-    private Connection connection;
 
     @BeforeEach
     void startHub() throws IOException, JMSException {
         Path registryDir = Files.createDirectories(home.resolve("registry"));
         Files.writeString(registryDir.resolve("services.json"), "{\"services\": {\"half-writ");
-        hub = TrinityNode.start(Role.HUB, TestHomes.settings(home, Map.of("TRINITY_REDELIVERY_DELAY_MS", "10",
-                "TRINITY_MAX_RETRIES", "2")));
-        port = hub.httpPort();
-        connection = new ActiveMQConnectionFactory(hub.brokerUrls().get("core")).createConnection();
-        connection.start();
+        hub = HubUnderTest.start(home, Map.of("TRINITY_REDELIVERY_DELAY_MS", "10", "TRINITY_MAX_RETRIES", "2"));
+        port = hub.port();
     }
 
     @AfterEach
     void stopHub() throws JMSException {
-        connection.close();
         hub.close();
     }
 
@@ -129,7 +120,7 @@ class RegistryApiTest {
 
     @Test
     void everyChangeIsPublishedOnTheEventBus() throws Exception {
-        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Session session = hub.session();
         MessageConsumer events = session.createConsumer(session.createTopic("trinity.events.registry.#"));
         Http.postJson(port, "/api/services/evented", "{}");
         Http.postJson(port, "/api/services/evented/heartbeat", "{\"status\": \"healthy\"}");
@@ -149,7 +140,7 @@ class RegistryApiTest {
 
     @Test
     void servicesInAnyLanguageRegisterWithOneBrokerMessage() throws Exception {
-        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Session session = hub.session();
         session.createProducer(session.createQueue("trinity.registry")).send(session.createTextMessage(
                 "{\"op\": \"register\", \"service_name\": \"py-worker\", \"port\": 9100, \"status\": \"healthy\"}"));
         await().atMost(Duration.ofSeconds(30)).until(() -> Http.get(port, "/api/services/py-worker").statusCode() == 200);
@@ -158,7 +149,7 @@ class RegistryApiTest {
 
     @Test
     void aRegistryMessageThatCannotBeAppliedEndsInTheDeadLetterQueue() throws Exception {
-        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Session session = hub.session();
         session.createProducer(session.createQueue("trinity.registry"))
                 .send(session.createTextMessage("{\"op\": \"register\", \"service_name\": \"Not A Name\"}"));
         MessageConsumer dlq = session.createConsumer(session.createQueue("DLQ::DLQ.trinity.registry"));

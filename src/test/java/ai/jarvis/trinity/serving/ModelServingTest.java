@@ -3,11 +3,9 @@ package ai.jarvis.trinity.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ai.jarvis.trinity.runtime.Role;
-import ai.jarvis.trinity.runtime.TrinityNode;
 import ai.jarvis.trinity.testing.ChildProcess;
 import ai.jarvis.trinity.testing.Http;
-import ai.jarvis.trinity.testing.TestHomes;
+import ai.jarvis.trinity.testing.HubUnderTest;
 import ai.jarvis.trinity.training.Job;
 import ai.jarvis.trinity.training.JobStore;
 import ai.jarvis.trinity.training.ModelRecord;
@@ -15,7 +13,7 @@ import ai.jarvis.trinity.training.trainer.RetrievalModel;
 import ai.jarvis.trinity.util.Sha256;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
@@ -25,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -33,8 +30,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -52,28 +49,24 @@ class ModelServingTest {
 
     @TempDir
     static Path temp;
-    private static TrinityNode hub;
+    @AutoClose
+    private static HubUnderTest hub;
     private static ChildProcess prime;
     private static int primePort;
 
     @BeforeAll
-    static void startHubAndPrime() {
-        hub = TrinityNode.start(Role.HUB, TestHomes.settings(temp.resolve("home"), Map.of()));
-        Map<String, String> environment = new HashMap<>(TestHomes.environment(temp.resolve("home"), Map.of()));
-        environment.put("TRINITY_BROKER_URL", hub.brokerUrls().get("core"));
-        environment.put("TRINITY_MODEL_SYNC_INTERVAL", "0.5");
-        environment.put("TRINITY_MAX_PROMPT_LENGTH", "100");
+    static void startHubAndPrime() throws JMSException {
+        hub = HubUnderTest.start(temp.resolve("home"));
+        Map<String, String> environment = hub.environmentFor(temp.resolve("home"), Map.of(
+                "TRINITY_MODEL_SYNC_INTERVAL", "0.5", "TRINITY_MAX_PROMPT_LENGTH", "100"));
         prime = ChildProcess.start(temp.resolve("prime"), environment, "prime");
         primePort = prime.awaitUp();
     }
 
     @AfterAll
-    static void stop() {
+    static void stopPrime() {
         if (prime != null) {
             prime.close();
-        }
-        if (hub != null) {
-            hub.close();
         }
     }
 
@@ -126,10 +119,8 @@ class ModelServingTest {
     @Test
     @Order(4)
     void aModelFailingItsChecksumOrOfAnotherTypeIsRejectedAndTheOldOneKeepsServing() throws Exception {
-        try (Connection connection = new ActiveMQConnectionFactory(hub.brokerUrls().get("core")).createConnection()) {
-            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        try (Session session = hub.session()) {
             MessageConsumer rejections = session.createConsumer(session.createTopic("trinity.events.model.rejected"));
-            connection.start();
             ModelRecord corrupt = model(3, "hi from a corrupt version");
             Files.writeString(Path.of(corrupt.path), "{\"format\": \"trinity-retrieval/1\", \"entries\": [   ]}");
             corrupt.sizeBytes = Files.size(Path.of(corrupt.path));
@@ -212,7 +203,7 @@ class ModelServingTest {
 
     /** Records the model as deployed, through a job that completes with it (as the hub does when a reactor reports). */
     private static ModelRecord record(ModelRecord model) {
-        JobStore store = hub.camelContext().getRegistry().lookupByNameAndType("jobStore", JobStore.class);
+        JobStore store = hub.node().camelContext().getRegistry().lookupByNameAndType("jobStore", JobStore.class);
         Job job = new Job();
         job.jobId = UUID.randomUUID().toString();
         job.modelType = model.modelType;
@@ -229,6 +220,7 @@ class ModelServingTest {
     }
 
     private static void deploy(ModelRecord model) {
-        hub.camelContext().createProducerTemplate().sendBodyAndHeader("seda:event", model, "trinityTopic", "model.deployed");
+        hub.node().camelContext().createProducerTemplate()
+                .sendBodyAndHeader("seda:event", model, "trinityTopic", "model.deployed");
     }
 }

@@ -3,13 +3,10 @@ package ai.jarvis.trinity.training;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ai.jarvis.trinity.runtime.Role;
-import ai.jarvis.trinity.runtime.TrinityNode;
 import ai.jarvis.trinity.testing.Http;
-import ai.jarvis.trinity.testing.TestHomes;
+import ai.jarvis.trinity.testing.HubUnderTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.QueueBrowser;
@@ -39,9 +36,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.ProducerTemplate;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,29 +59,17 @@ class TrainingApiTest {
     @TempDir
     static Path elsewhere;
 
-    private static TrinityNode hub;
+    @AutoClose
+    private static HubUnderTest hub;
     private static int port;
     private static Path staging;
-    private static Connection connection;
 
     @BeforeAll
     static void startHub() throws JMSException {
-        hub = TrinityNode.start(Role.HUB, TestHomes.settings(home, Map.of(
-                "TRAINING_MAX_INLINE_SIZE", "20000", "TRINITY_MAX_BODY_SIZE", "4096")));
-        port = hub.httpPort();
+        hub = HubUnderTest.start(home, Map.of(
+                "TRAINING_MAX_INLINE_SIZE", "20000", "TRINITY_MAX_BODY_SIZE", "4096"));
+        port = hub.port();
         staging = hub.settings().getPath("training.dropbox-dir");
-        connection = new ActiveMQConnectionFactory(hub.brokerUrls().get("core")).createConnection();
-        connection.start();
-    }
-
-    @AfterAll
-    static void stopHub() throws JMSException {
-        if (connection != null) {
-            connection.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
     }
 
     // --- POST /api/training/start -----------------------------------------------------------------------------
@@ -296,7 +280,7 @@ class TrainingApiTest {
         Files.createDirectories(workDir);
         Files.writeString(workDir.resolve("dataset.jsonl"), EXPERIENCE + "\n");
         Path staged = staging.resolve("jobs").resolve(jobId + ".jsonl");
-        ProducerTemplate routes = hub.camelContext().createProducerTemplate();
+        ProducerTemplate routes = hub.node().camelContext().createProducerTemplate();
 
         routes.sendBodyAndHeader("direct:remove-expired-datasets", null, "retention_seconds", 3600);
         assertThat(workDir.resolve("dataset.jsonl")).exists();
@@ -311,7 +295,7 @@ class TrainingApiTest {
 
     /** What the broker does after the last delivery attempt: the job message goes to DLQ.trinity.command.reactor. */
     private static JsonNode deadLetter(String jobId) throws Exception {
-        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Session session = hub.session();
         try {
             TextMessage deadLetter = session.createTextMessage(jobMessages(jobId).get(0).getText());
             deadLetter.setStringProperty("job_id", jobId);
@@ -602,7 +586,7 @@ class TrainingApiTest {
     }
 
     private static List<TextMessage> browse(String selector) throws JMSException {
-        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Session session = hub.session();
         try {
             QueueBrowser browser = session.createBrowser(session.createQueue(JOB_QUEUE), selector);
             List<TextMessage> messages = new ArrayList<>();
