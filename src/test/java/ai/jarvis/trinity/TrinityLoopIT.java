@@ -9,13 +9,16 @@ import ai.jarvis.trinity.testing.TestHomes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -64,7 +67,7 @@ class TrinityLoopIT {
             });
             hub.toHandle().children().forEach(started::add);
             String amqp = json(Http.get(port, "/api/health").body()).path("broker").path("urls").path("amqp").asText();
-            String question = "what is the secret word of vault 17";
+            String question = question(17);
 
             assertThat(Http.postJson(port, "/api/generate", prompt(question)).statusCode())
                     .as("no model yet").isEqualTo(503);
@@ -94,9 +97,24 @@ class TrinityLoopIT {
             JsonNode answer = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
                     .until(() -> json(Http.postJson(port, "/api/generate", prompt(question)).body()),
                             body -> body.hasNonNull("answer"));
-            assertThat(answer.path("answer").asText()).isEqualTo(bestAnswer(17));
             assertThat(answer.path("model_id").asText()).isEqualTo(job.path("model_id").asText());
             assertThat(answer.path("version").asInt()).isEqualTo(job.path("model_version").asInt());
+            // The trainer holds one experience in ten out (by a hash of its id, here the broker's message id) to
+            // score the model, so a vault's rewarded answer is missing from the model now and then: every answer is
+            // one the experiences taught, and nearly every vault answers with its rewarded one (~90 expected).
+            Set<String> taught = new HashSet<>(List.of("I do not know", "ask someone else"));
+            int rewarded = 0;
+            for (int vault = 0; vault < EXPERIENCES / 3; vault++) {
+                taught.add(bestAnswer(vault));
+            }
+            for (int vault = 0; vault < EXPERIENCES / 3; vault++) {
+                HttpResponse<String> asked = Http.postJson(port, "/api/generate", prompt(question(vault)));
+                assertThat(asked.statusCode()).as(asked.body()).isEqualTo(200);
+                String said = json(asked.body()).path("answer").asText();
+                assertThat(taught).as("vault %d", vault).contains(said);
+                rewarded += said.equals(bestAnswer(vault)) ? 1 : 0;
+            }
+            assertThat(rewarded).as("vaults answering their rewarded answer").isGreaterThanOrEqualTo(80);
 
             String modelId = job.path("model_id").asText();
             String rating = JSON.writeValueAsString(Map.of("model_id", modelId, "rating", 5, "prompt", question));
@@ -125,7 +143,7 @@ class TrinityLoopIT {
     private static Path writeExperiences(Path file) throws IOException {
         StringBuilder lines = new StringBuilder();
         for (int vault = 0; vault < EXPERIENCES / 3; vault++) {
-            String input = "what is the secret word of vault " + vault;
+            String input = question(vault);
             lines.append(experience(input, "I do not know", 0.0));
             lines.append(experience(input, bestAnswer(vault), 1.0));
             lines.append(experience(input, "ask someone else", 0.1));
@@ -135,6 +153,10 @@ class TrinityLoopIT {
 
     private static String experience(String input, String output, double reward) throws IOException {
         return JSON.writeValueAsString(Map.of("input", input, "output", output, "reward", reward)) + "\n";
+    }
+
+    private static String question(int vault) {
+        return "what is the secret word of vault " + vault;
     }
 
     private static String bestAnswer(int vault) {

@@ -16,6 +16,7 @@ public final class QueueBeans {
         context.getRegistry().bind("reliableQueues", new ReliableQueues(broker,
                 (queue, idempotencyKey, json) -> send(template, queue, idempotencyKey, json)));
         context.getRegistry().bind("deadLetters", new DeadLetters(broker));
+        context.getRegistry().bind("receivedMessages", new ReceivedMessages());
     }
 
     private static String send(ProducerTemplate template, String queue, String idempotencyKey, String json) {
