@@ -1,5 +1,9 @@
 package ai.jarvis.trinity.bench;
 
+import static ai.jarvis.trinity.bench.BenchStats.column;
+import static ai.jarvis.trinity.bench.BenchStats.median;
+import static ai.jarvis.trinity.bench.BenchStats.summary;
+
 import ai.jarvis.trinity.broker.EmbeddedBroker;
 import ai.jarvis.trinity.config.ConfigFiles;
 import ai.jarvis.trinity.config.Settings;
@@ -20,18 +24,13 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,9 +55,6 @@ import org.apache.camel.builder.RouteBuilder;
  * by a JMS transacted consumer committing each message; one-by-one and IN_FLIGHT in flight, interleaved. (2) POST
  * /api/generate through the hub's proxy (registry, circuit breaker) and straight to J-Prime, interleaved. (3) POST
  * /api/models/{id}/deploy of the other version until J-Prime answers with it.
- * <p>
- * The producer, the bare consumer and the statistics are copies of ChannelsBench's (kept apart so that the two
- * benchmarks can change independently).
  */
 public final class LoopBench {
 
@@ -77,38 +73,6 @@ public final class LoopBench {
     private static final String EXPERIENCE = "{\"input\":\"what is the capital of France?\",\"output\":\"Paris is the "
             + "capital of France.\",\"reward\":0.9,\"metadata\":{\"source\":\"jarvis-body\",\"session\":\"s-1337\","
             + "\"created\":\"2026-12-05T10:00:00Z\",\"tags\":[\"geography\",\"bench\"]}}";
-    /**
-     * The AMQP producer (ChannelsBench's, plus a message-id per message as a client of the pipeline would give): says
-     * "ready", then per stdin line "COUNT BATCH" sends COUNT durable messages with BATCH in flight, waits until every
-     * one is accepted (stored with fsync), and answers "sent SECONDS".
-     */
-    private static final String PRODUCER = """
-            import os, sys, time
-            from proton import Delivery, Message
-            from proton.utils import BlockingConnection
-            url, address, body = sys.argv[1:4]
-            connection = BlockingConnection(url)
-            sender = connection.create_sender(address)
-            message = Message(body=body, content_type="application/json", durable=True)
-            sequence = 0
-            print("ready", flush=True)
-            for line in sys.stdin:
-                count, batch = map(int, line.split())
-                start = time.perf_counter()
-                for first in range(0, count, batch):
-                    deliveries = []
-                    for _ in range(min(batch, count - first)):
-                        sequence += 1
-                        message.id = "exp-%d-%d" % (os.getpid(), sequence)
-                        deliveries.append(sender.link.send(message))
-                    connection.wait(lambda: all(d.settled for d in deliveries), msg="settlement", timeout=60)
-                    for d in deliveries:
-                        if d.remote_state != Delivery.ACCEPTED:
-                            sys.exit("not accepted: %s" % d.remote_state)
-                        d.settle()
-                print("sent %.6f" % (time.perf_counter() - start), flush=True)
-            connection.close()
-            """;
 
     private LoopBench() {
     }
@@ -131,9 +95,9 @@ public final class LoopBench {
         ChildProcess prime = null;
         try (TrinityNode hub = TrinityNode.start(Role.HUB, TestHomes.settings(home, Map.of(
                 "TRINITY_TRAINING_THRESHOLD", "0", "TRINITY_LOG_LEVEL", "WARN")));
-                BareConsumer bareConsumer = new BareConsumer(bareArrivals);
-                AmqpProducer hubProducer = new AmqpProducer(hub.brokerUrls().get("amqp"));
-                AmqpProducer bareProducer = new AmqpProducer(bare.urls().get("amqp"))) {
+                BareConsumer bareConsumer = new BareConsumer(BARE_VM_ID, EXPERIENCES, bareArrivals);
+                AmqpProducer hubProducer = new AmqpProducer(hub.brokerUrls().get("amqp"), "queue://" + EXPERIENCES, EXPERIENCE, true);
+                AmqpProducer bareProducer = new AmqpProducer(bare.urls().get("amqp"), "queue://" + EXPERIENCES, EXPERIENCE, true)) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(5)).build();
             PipelineStats hubStats = new PipelineStats(http, hub);
@@ -548,124 +512,5 @@ public final class LoopBench {
         JsonNode last() {
             return last;
         }
-    }
-
-    /** Counts consumed messages; {@link #await} returns when the expected number arrived. */
-    private static final class Arrivals {
-        private volatile CountDownLatch expected = new CountDownLatch(0);
-
-        void expect(int messages) {
-            expected = new CountDownLatch(messages);
-        }
-
-        void arrived() {
-            expected.countDown();
-        }
-
-        void await() throws InterruptedException {
-            if (!expected.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
-                throw new IllegalStateException(expected.getCount() + " messages not consumed within " + DEADLINE);
-            }
-        }
-    }
-
-    /** In-VM on the bare broker's trinity.experiences: a transacted session, one commit per message. */
-    private static final class BareConsumer implements AutoCloseable {
-        private final Connection connection;
-        private final Thread thread;
-        private volatile boolean running = true;
-
-        BareConsumer(Arrivals arrivals) throws JMSException {
-            connection = new ActiveMQConnectionFactory("vm://" + BARE_VM_ID).createConnection();
-            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
-            MessageConsumer consumer = session.createConsumer(session.createQueue(EXPERIENCES));
-            connection.start();
-            thread = new Thread(() -> {
-                try {
-                    while (running) {
-                        Message message = consumer.receive(200);
-                        if (message != null) {
-                            ((TextMessage) message).getText();
-                            session.commit();
-                            arrivals.arrived();
-                        }
-                    }
-                } catch (JMSException e) {
-                    if (running) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-            }, "bare-consumer");
-            thread.start();
-        }
-
-        @Override
-        public void close() throws Exception {
-            running = false;
-            thread.join(5000);
-            connection.close();
-        }
-    }
-
-    /** The qpid-proton producer as a child process (PRODUCER above), connected before any timing. */
-    private static final class AmqpProducer implements AutoCloseable {
-        private final Process process;
-        private final Writer commands;
-        private final BufferedReader answers;
-
-        AmqpProducer(String amqpUrl) throws IOException {
-            process = new ProcessBuilder("/usr/bin/python3", "-c", PRODUCER, amqpUrl, "queue://" + EXPERIENCES, EXPERIENCE)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-            answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            expectAnswer("ready");
-        }
-
-        /** Seconds until the last message was accepted. */
-        double send(int messages, int inFlight) throws IOException {
-            commands.write(messages + " " + inFlight + "\n");
-            commands.flush();
-            return Double.parseDouble(expectAnswer("sent").substring("sent ".length()));
-        }
-
-        private String expectAnswer(String prefix) throws IOException {
-            String line = answers.readLine();
-            if (line == null || !line.startsWith(prefix)) {
-                throw new IllegalStateException("the AMQP producer answered " + line + " instead of " + prefix);
-            }
-            return line;
-        }
-
-        @Override
-        public void close() throws Exception {
-            commands.close();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------- statistics
-
-    private static List<Double> column(List<double[]> rows, int index) {
-        return rows.stream().map(row -> row[index]).toList();
-    }
-
-    private static double median(List<Double> values) {
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        int middle = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-    }
-
-    private static String summary(List<Double> values) {
-        return summary(values, "%.0f");
-    }
-
-    private static String summary(List<Double> values, String format) {
-        StringBuilder out = new StringBuilder("median " + String.format(format, median(values)) + "  [");
-        for (int i = 0; i < values.size(); i++) {
-            out.append(i == 0 ? "" : " ").append(String.format(format, values.get(i)));
-        }
-        return out.append(']').toString();
     }
 }
