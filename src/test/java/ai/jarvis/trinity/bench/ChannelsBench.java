@@ -2,6 +2,7 @@ package ai.jarvis.trinity.bench;
 
 import static ai.jarvis.trinity.bench.BenchStats.column;
 import static ai.jarvis.trinity.bench.BenchStats.median;
+import static ai.jarvis.trinity.bench.BenchStats.p50p99;
 import static ai.jarvis.trinity.bench.BenchStats.summary;
 
 import ai.jarvis.trinity.broker.EmbeddedBroker;
@@ -32,7 +33,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -252,11 +252,6 @@ public final class ChannelsBench {
             }
         }
         return p50p99(ms);
-    }
-
-    private static double[] p50p99(double[] ms) {
-        Arrays.sort(ms);
-        return new double[] {ms[(int) Math.ceil(ms.length * 0.50) - 1], ms[(int) Math.ceil(ms.length * 0.99) - 1]};
     }
 
     // --------------------------------------------------------------------------------------------- fan-out

@@ -2,6 +2,7 @@ package ai.jarvis.trinity.bench;
 
 import static ai.jarvis.trinity.bench.BenchStats.column;
 import static ai.jarvis.trinity.bench.BenchStats.median;
+import static ai.jarvis.trinity.bench.BenchStats.p50p99;
 import static ai.jarvis.trinity.bench.BenchStats.summary;
 
 import ai.jarvis.trinity.broker.EmbeddedBroker;
@@ -363,8 +364,7 @@ public final class LoopBench {
                 ms[i] = (System.nanoTime() - t0) / 1e6;
             }
         }
-        Arrays.sort(ms);
-        return new double[] {ms[(int) Math.ceil(ms.length * 0.50) - 1], ms[(int) Math.ceil(ms.length * 0.99) - 1]};
+        return p50p99(ms);
     }
 
     /** The proxy's first step alone: J-Prime's entry from the registry (the registry file read on every call). */

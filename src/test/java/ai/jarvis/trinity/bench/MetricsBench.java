@@ -1,5 +1,7 @@
 package ai.jarvis.trinity.bench;
 
+import static ai.jarvis.trinity.bench.BenchStats.percentileMillis;
+
 import ai.jarvis.trinity.runtime.Role;
 import ai.jarvis.trinity.runtime.TrinityNode;
 import ai.jarvis.trinity.testing.TestHomes;
@@ -17,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -115,14 +116,7 @@ public final class MetricsBench {
     }
 
     private static String summary(List<Long> nanos) {
-        return String.format("p50 %.2f ms, p99 %.2f ms, max %.2f ms (n=%d)", percentile(nanos, 50),
-                percentile(nanos, 99), percentile(nanos, 100), nanos.size());
-    }
-
-    private static double percentile(List<Long> nanos, double p) {
-        long[] sorted = nanos.stream().mapToLong(Long::longValue).toArray();
-        Arrays.sort(sorted);
-        int index = (int) Math.min(sorted.length - 1, Math.ceil(p / 100.0 * sorted.length) - 1);
-        return sorted[Math.max(0, index)] / 1e6;
+        return String.format("p50 %.2f ms, p99 %.2f ms, max %.2f ms (n=%d)", percentileMillis(nanos, 50),
+                percentileMillis(nanos, 99), percentileMillis(nanos, 100), nanos.size());
     }
 }

@@ -1,5 +1,7 @@
 package ai.jarvis.trinity.bench;
 
+import static ai.jarvis.trinity.bench.BenchStats.percentileMillis;
+
 import ai.jarvis.trinity.registry.RegistryFile;
 import ai.jarvis.trinity.registry.RegistryWriterMain;
 import ai.jarvis.trinity.registry.ServiceEntry;
@@ -17,7 +19,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -67,8 +68,8 @@ public final class RegistryBench {
         System.out.printf("file size: %d bytes (%d services)%n", fileContent.length, SERVICES);
         System.out.printf("raw lock+write+fsync+rename, 1 writer: %s%n", summary(raw));
         System.out.printf("registry heartbeat, 1 writer:          %s%n", summary(real));
-        System.out.printf("ratio p50 %.2f, p99 %.2f%n", percentile(real, 50) / percentile(raw, 50),
-                percentile(real, 99) / percentile(raw, 99));
+        System.out.printf("ratio p50 %.2f, p99 %.2f%n", percentileMillis(real, 50) / percentileMillis(raw, 50),
+                percentileMillis(real, 99) / percentileMillis(raw, 99));
 
         Path shared = Files.createDirectories(work.resolve("shared"));
         int servicesEach = 20;
@@ -143,14 +144,7 @@ public final class RegistryBench {
     }
 
     private static String summary(List<Long> nanos) {
-        return String.format("p50 %.3f ms, p99 %.3f ms, max %.3f ms (n=%d)", percentile(nanos, 50),
-                percentile(nanos, 99), percentile(nanos, 100), nanos.size());
-    }
-
-    private static double percentile(List<Long> nanos, double p) {
-        long[] sorted = nanos.stream().mapToLong(Long::longValue).toArray();
-        Arrays.sort(sorted);
-        int index = (int) Math.min(sorted.length - 1, Math.ceil(p / 100.0 * sorted.length) - 1);
-        return sorted[Math.max(0, index)] / 1e6;
+        return String.format("p50 %.3f ms, p99 %.3f ms, max %.3f ms (n=%d)", percentileMillis(nanos, 50),
+                percentileMillis(nanos, 99), percentileMillis(nanos, 100), nanos.size());
     }
 }

@@ -1,5 +1,7 @@
 package ai.jarvis.trinity.bench;
 
+import static ai.jarvis.trinity.bench.BenchStats.percentile;
+
 import ai.jarvis.trinity.runtime.Role;
 import ai.jarvis.trinity.runtime.TrinityNode;
 import ai.jarvis.trinity.testing.TestHomes;
@@ -151,11 +153,6 @@ public final class SupervisorBench {
         double[] sorted = ms.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return String.format("p50 %.1f ms, p99 %.1f ms, max %.1f ms", percentile(sorted, 50), percentile(sorted, 99),
                 sorted[sorted.length - 1]);
-    }
-
-    private static double percentile(double[] sorted, double p) {
-        int index = (int) Math.min(sorted.length - 1, Math.ceil(p / 100.0 * sorted.length) - 1);
-        return sorted[Math.max(0, index)];
     }
 
     /** The hub's service events as they arrive. */
